@@ -87,6 +87,13 @@ impl App {
                 {
                     self.note("⊘ interrupted", pal.warn());
                 }
+                // A settings change (`/approvals`, a resume with other
+                // settings), as `quire sessions show` marks it.
+                Item::Context { source, text } if source == quire::agent::SETTINGS_SOURCE => {
+                    if let Some(line) = settings_line(text) {
+                        self.note(&line, pal.dim());
+                    }
+                }
                 // Per-message context (skills catalog, MCP notes) is for the
                 // model, not part of what the user saw.
                 Item::Context { .. } => {}
@@ -107,6 +114,19 @@ impl App {
         self.status.resumed = total;
         self.status.total = total;
         self.status.context_used = last.map_or(0, |u| u.input_tokens);
+    }
+}
+
+/// `── settings: sandbox … · approval … ──` from a settings note (its
+/// header, then `sandbox: …` and `approval: …` lines).
+fn settings_line(note: &str) -> Option<String> {
+    let (_, lines) = note.split_once('\n')?;
+    let value = |key: &str| lines.lines().find_map(|l| l.strip_prefix(key));
+    match (value("sandbox: "), value("approval: ")) {
+        (Some(sandbox), Some(approval)) => Some(format!(
+            "── settings: sandbox {sandbox} · approval {approval} ──"
+        )),
+        _ => None,
     }
 }
 
@@ -189,8 +209,21 @@ mod tests {
     use quire::model::Item;
     use quire::tools::CallStatus;
 
+    use super::settings_line;
     use crate::tui::app::App;
     use crate::tui::style::Palette;
+
+    #[test]
+    fn a_settings_note_is_one_marked_line() {
+        let note = "The session's settings changed; these lines replace those of the <environment> block:\nsandbox: read-only (network off, Unix sockets off)\napproval: never";
+        assert_eq!(
+            settings_line(note).as_deref(),
+            Some(
+                "── settings: sandbox read-only (network off, Unix sockets off) · approval never ──"
+            )
+        );
+        assert_eq!(settings_line("no lines"), None);
+    }
 
     fn call(id: &str, command: &str) -> Item {
         Item::ToolCall {

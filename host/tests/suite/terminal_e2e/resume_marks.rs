@@ -45,3 +45,37 @@ fn a_resumed_interrupted_answer_keeps_its_interrupted_mark() {
     pty.send(CTRL_D);
     assert_eq!(pty.wait_exit(), 0);
 }
+
+/// A settings change (`/approvals`) shows in the resumed history where
+/// the model was told of it, as `quire sessions show` marks it.
+#[test]
+fn a_resumed_history_marks_a_settings_change() {
+    let env = TestEnv::new("chat");
+    env.server
+        .push_all([Reply::text("first answer"), Reply::text("second answer")]);
+    let mut pty = Pty::spawn(env.command(&[]), 30, 100);
+    pty.wait_text("/help for keys");
+    pty.send("one\r");
+    pty.wait_text("first answer");
+    pty.send("/approvals read-only\r");
+    pty.wait_text("Read Only:");
+    pty.send("two\r");
+    pty.wait_text("second answer");
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+
+    let mut pty = Pty::spawn(env.command(&["resume", "last"]), 30, 100);
+    let screen = pty.wait_text("/help for keys");
+    assert!(
+        screen.contains("── settings: sandbox read-only"),
+        "the change marked: {screen}"
+    );
+    let at = |text: &str| {
+        screen
+            .find(text)
+            .unwrap_or_else(|| panic!("{text}: {screen}"))
+    };
+    assert!(at("first answer") < at("── settings:") && at("── settings:") < at("second answer"));
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait_exit(), 0);
+}
