@@ -3,8 +3,11 @@
 //! (the tool context is built from the config per call), subagents
 //! spawned after take them (through [`super::CurrentModel`]), the model
 //! is told in a note after the next message (`settings_said.rs`; the
-//! system prompt stays as it began) and the session file records the
-//! change (`quire sessions show`, resume's note).
+//! system prompt stays as it began), hooks' inputs carry the new
+//! `permission_mode` from then on, a custom command's `` !`…` `` lines
+//! run in the new sandbox (they read [`Session::sandbox`]) and the
+//! session file records the change (`quire sessions show`, resume's
+//! note).
 
 use super::Session;
 use crate::tools::{ApprovalPolicy, SandboxMode};
@@ -75,7 +78,12 @@ impl Session {
         Ok(())
     }
 
+    /// Records the switch and tells the hooks (every call where one of
+    /// the two changed, after both are set).
     fn record_settings(&mut self) {
+        if let Some(hooks) = self.hooks.as_ref().filter(|_| self.own_hooks) {
+            hooks.set_permissions(self.config.approval, self.config.sandbox);
+        }
         let (sandbox, approval) = (
             self.config.sandbox.to_string(),
             self.config.approval.to_string(),

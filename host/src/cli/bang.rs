@@ -4,7 +4,10 @@
 //! sandbox, no approval, the environment of the model's commands
 //! (`[shell_environment]`, with what the session's SessionStart hooks
 //! set in their `CLAUDE_ENV_FILE`) — through the shell tool's runner (its own
-//! process group, killed with what it started on Ctrl-C). Its output,
+//! process group, killed with what it started on Ctrl-C). The terminal
+//! view shows its last lines while it runs, as the model's commands'
+//! (`ToolOutputDelta` events for the call [`CALL_ID`]); the line mode
+//! prints the output when it ends. Its output,
 //! capped at `tool_output_limit`, is shown and kept; the next message
 //! carries every command kept since the last one in one block after its
 //! text, so nothing earlier in the history changes.
@@ -13,15 +16,20 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
+use quire::agent::EventSink;
 use quire::config::Config;
 use quire::tools::ToolError;
 use quire::tools::registry::cap_output;
 use quire::tools::sandbox::{SandboxMode, SandboxPolicy};
-use quire::tools::shell::{ExecRequest, ShellEnvironment, run_sandboxed};
+use quire::tools::shell::{ExecRequest, Live, ShellEnvironment, run_sandboxed};
 use tokio_util::sync::CancellationToken;
 
 /// What `!` alone says.
 pub const USAGE: &str = "`!COMMAND` runs COMMAND in your shell in this folder (your own command: no sandbox, no approval; Ctrl-C stops it) and sends its output with your next message. To send a message starting with `!`, start it with a space or `\\!`.";
+
+/// The call id of a running `!COMMAND` in its live output's events
+/// (the terminal view's working line of it).
+pub const CALL_ID: &str = "!";
 
 /// A user's command runs until it ends or is stopped; this only bounds
 /// one that was forgotten.
@@ -71,6 +79,8 @@ pub struct Ran {
 pub struct Runner {
     env: ShellEnvironment,
     limit: usize,
+    /// Where the output goes as it comes (the terminal view).
+    live: Option<EventSink>,
 }
 
 impl Runner {
@@ -78,6 +88,17 @@ impl Runner {
         Runner {
             env: config.shell_env(),
             limit: config.tool_output_limit,
+            live: None,
+        }
+    }
+
+    /// This runner sending each command's output to `events` as it
+    /// comes (`ToolOutputDelta` for [`CALL_ID`]), coalesced and bounded
+    /// as the model's commands' are.
+    pub fn live_on(self, events: EventSink) -> Runner {
+        Runner {
+            live: Some(events),
+            ..self
         }
     }
 
@@ -109,7 +130,10 @@ impl Runner {
             },
             env: &env,
             cancel: cancel.clone(),
-            live: None,
+            live: self
+                .live
+                .clone()
+                .map(|events| Live::new(events, CALL_ID.to_string())),
         })
         .await;
         let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);

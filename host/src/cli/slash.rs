@@ -20,7 +20,6 @@ pub struct Slash {
     pub commands: Vec<SlashCommand>,
     /// Each command file's modification time when it was read, by path.
     read_at: HashMap<PathBuf, Option<SystemTime>>,
-    sandbox: quire::tools::sandbox::SandboxMode,
     network: bool,
     unix_sockets: bool,
     writable_roots: Vec<PathBuf>,
@@ -51,7 +50,6 @@ pub fn init(config: &Config, home: &Path, cwd: &Path) -> &'static Slash {
         Slash {
             read_at,
             commands: found.commands,
-            sandbox: config.sandbox,
             network: config.network,
             unix_sockets: config.unix_sockets,
             writable_roots: config.writable_roots.clone(),
@@ -224,7 +222,9 @@ pub async fn prepare(
     session.run_start_hooks().await;
     let ctx = ExpandContext {
         cwd: session.cwd().to_path_buf(),
-        sandbox: slash.sandbox,
+        // The sandbox in effect now (`/approvals` may have changed it):
+        // the one the model's next command would get.
+        sandbox: session.sandbox(),
         network: slash.network,
         unix_sockets: slash.unix_sockets,
         writable_roots: slash.writable_roots.clone(),

@@ -184,6 +184,22 @@ impl Hooks {
         self.env_files.clear();
     }
 
+    /// The session switched to `approval` and `sandbox` (`/approvals`):
+    /// every hook input built from now on says so (`permission_mode`,
+    /// Claude's closest name for a Claude Code hook). Shared with the
+    /// subagents' view of these hooks.
+    pub fn set_permissions(
+        &self,
+        approval: crate::tools::approval::ApprovalPolicy,
+        sandbox: crate::tools::sandbox::SandboxMode,
+    ) {
+        if let Ok(mut info) = self.info.write() {
+            info.permission_mode = approval.to_string();
+            info.claude_permission_mode =
+                super::claude::permission_mode(approval, sandbox).to_string();
+        }
+    }
+
     /// The variables SessionStart hooks set for the model's shell
     /// commands (their `CLAUDE_ENV_FILE`, [`super::env_file`]).
     pub fn shell_vars(&self) -> std::collections::BTreeMap<String, String> {

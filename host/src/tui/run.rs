@@ -213,7 +213,7 @@ pub async fn run(
     app.note("/help for keys and commands · Ctrl-D to quit", pal.dim());
     let mut pending = super::images::start(&mut app, images, first);
     let mut shell = bang::Shell {
-        runner: crate::cli::bang::Runner::new(&setup.config),
+        runner: crate::cli::bang::Runner::new(&setup.config).live_on(review_events.clone()),
         pending: Default::default(),
     };
     loop {

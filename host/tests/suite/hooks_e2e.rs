@@ -20,6 +20,7 @@ mod http_headers;
 mod if_links;
 mod listing;
 mod paused;
+mod permission_switch;
 mod pinned;
 mod planted_git;
 mod planted_path;

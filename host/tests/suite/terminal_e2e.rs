@@ -53,6 +53,7 @@ mod agents;
 mod always_code;
 mod approval_chords;
 mod approvals;
+mod approvals_reach;
 mod background_agents;
 mod background_asks;
 mod background_asks_interrupt;

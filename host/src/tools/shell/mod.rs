@@ -27,6 +27,7 @@ use super::{
 };
 pub use environment::{Inherit, ShellEnvironment, ShellEnvironmentConfig};
 pub use exec::{ExecOutcome, ExecRequest, KEPT_BYTES, run as run_sandboxed};
+pub use live::Live;
 pub(crate) use safe::WRAPPERS;
 pub use safe::{always_key, is_known_safe, is_known_safe_in};
 

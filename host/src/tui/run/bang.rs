@@ -1,6 +1,7 @@
 //! `!COMMAND` in the terminal view (cli/bang.rs): run while the live area
-//! says so, Esc or Ctrl-C stopping it, then shown as a shell call's cell;
-//! its output is kept for the next message.
+//! says so, its last lines under the working line as they come (as a
+//! model's command's), Esc or Ctrl-C stopping it, then shown as a shell
+//! call's cell; its output is kept for the next message.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -41,7 +42,9 @@ pub(super) async fn typed(
     };
     let line = format!("! {command}");
     app.working = Some(Instant::now());
-    app.running.push(("!".into(), line.clone(), Instant::now()));
+    // Its live lines (`ToolOutputDelta` for this id) show under it.
+    app.running
+        .push((bang::CALL_ID.into(), line.clone(), Instant::now()));
     let cancel = CancellationToken::new();
     let ran = drive(
         io,

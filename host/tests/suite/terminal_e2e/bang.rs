@@ -189,3 +189,35 @@ fn the_line_mode_leaves_bang_output_with_the_conversation_before_new() {
     assert!(!body.contains(PRINTED), "{body}");
     assert!(r.stderr.contains(LEFT_BEHIND), "{}", r.stderr);
 }
+
+/// Prints a line (not written in the command itself: the working line
+/// shows the command), then waits for `gate` to exist.
+const GATED: &str =
+    "!echo live-$((40+2)); while [ ! -e gate ]; do sleep 0.05; done; echo end-$((5*5))\r";
+
+#[test]
+fn a_bang_commands_last_lines_show_while_it_runs_and_go_when_it_ends() {
+    let env = TestEnv::new("responses");
+    // Wide enough for the whole working line ("Esc to interrupt").
+    let mut pty = Pty::spawn(env.command(&[]), 30, 160);
+    pty.wait_text("/help for keys");
+    pty.send(GATED);
+    // The command waits for the gate: its line shows under the working
+    // line while it runs.
+    let screen = pty.wait_for("the command's output under its working line", |s| {
+        s.contains("└ live-42") && s.contains("Esc to interrupt")
+    });
+    assert!(!screen.contains("end-25"), "{screen}");
+    std::fs::write(env.repo_path().join("gate"), "").expect("gate");
+    pty.wait_for("the command to end", |s| {
+        s.contains("end-25") && !s.contains("Esc to interrupt")
+    });
+    // The live line is gone: the output is in the finished cell, once.
+    for line in ["live-42", "end-25"] {
+        let rows = pty.transcript().iter().filter(|r| r.contains(line)).count();
+        assert_eq!(rows, 1, "{line}: {:#?}", pty.transcript());
+    }
+    assert!(env.server.requests().is_empty(), "no turn for a ! line");
+    pty.send("\x03\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}
