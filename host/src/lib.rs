@@ -17,6 +17,7 @@ pub mod git;
 pub mod hidden_text;
 pub mod hooks;
 pub mod images;
+pub mod lexical_path;
 pub mod mcp;
 pub mod model;
 pub mod own_thread;

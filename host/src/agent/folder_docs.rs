@@ -14,10 +14,11 @@
 //! `@imports` are followed from its own folder inside the workspace, and
 //! what is not sent is named in a warning, once.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use super::Session;
 use super::memory_imports::ReadDenied;
+use crate::lexical_path::normalize as lexical;
 use crate::protocol::{CallResult, CallStatus, Event, Item, ToolCall};
 
 /// The `source` of the [`Item::Context`] holding a folder's files.
@@ -97,21 +98,6 @@ fn folders_of(file: &str, cwd: &Path, workspace: &Path) -> Vec<PathBuf> {
         .collect();
     dirs.reverse();
     dirs
-}
-
-/// `path` with its `.` and `..` parts resolved by name, no link followed.
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// The folders of `file` (relative to `cwd`) that lie in `workspace` by

@@ -8,7 +8,7 @@
 //! or a temp dir, so a session cannot grant the next one more rights.
 
 use std::ffi::OsString;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// The protected folders, as real paths (links resolved where they exist).
 pub fn folders() -> Vec<PathBuf> {
@@ -53,17 +53,7 @@ fn real_path(path: &Path) -> PathBuf {
             .unwrap_or_else(|_| PathBuf::from("/"))
             .join(path)
     };
-    let mut clean = PathBuf::new();
-    for c in abs.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                clean.pop();
-            }
-            other => clean.push(other),
-        }
-    }
-    resolved(&clean)
+    resolved(&crate::lexical_path::normalize(&abs))
 }
 
 /// The real location of the absolute, normalised `path`: its nearest

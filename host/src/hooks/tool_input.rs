@@ -16,7 +16,7 @@
 //! (`PreToolUse`, `PermissionRequest`), only when the patch has one file
 //! after it.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{Map, Value};
 
@@ -279,17 +279,9 @@ impl ToolViews {
 
 /// `path` made absolute against `cwd`, `.` and `..` resolved as written.
 pub fn absolute(cwd: &Path, path: &str) -> String {
-    let mut out = PathBuf::new();
-    for c in cwd.join(path).components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out.display().to_string()
+    crate::lexical_path::normalize(&cwd.join(path))
+        .display()
+        .to_string()
 }
 
 fn claude_input(name: &str, args: &Value, cwd: &Path) -> Value {

@@ -88,6 +88,15 @@ pub fn isolate(env: &TestEnv, cmd: &mut Command) {
         .env("QUIRE_TEST_MCP_SERVER", "/bin/false");
 }
 
+/// The fixture `claude-kit` installed as a plugin of `env`'s repository,
+/// with `hooks` as its hooks/hooks.json; its folder.
+pub fn claude_kit_with_hooks(env: &TestEnv, hooks: &serde_json::Value) -> PathBuf {
+    let kit = env.repo_path().join(".agents/plugins/claude-kit");
+    copy_dir(&fixture("claude-kit"), &kit);
+    std::fs::write(kit.join("hooks/hooks.json"), hooks.to_string()).expect("hooks.json");
+    kit
+}
+
 /// Copies the folder `from` to `to` (files only, modes kept).
 pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walk(from) {

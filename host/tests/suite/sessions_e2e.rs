@@ -184,12 +184,7 @@ fn interactive_session_runs_turns_and_slash_commands() {
     assert!(run.stdout.contains("first reply"));
     assert!(run.stdout.contains("after new"));
     // Model requests (`/model` also asked the server's model list).
-    let reqs: Vec<_> = env
-        .server
-        .requests()
-        .into_iter()
-        .filter(|r| r.api.is_some())
-        .collect();
+    let reqs = env.server.model_requests();
     assert_eq!(reqs.len(), 3);
     assert_eq!(reqs[0].body["model"], "test-model");
     assert!(reqs[1].raw_body.contains("hand-off summary"));

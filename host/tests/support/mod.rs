@@ -14,6 +14,7 @@ pub mod outside;
 pub mod page_server;
 pub mod plugin_lab;
 pub mod pty;
+pub mod pty_prompt;
 pub mod quire;
 pub mod shell_cargo;
 pub mod skills_common;

@@ -512,6 +512,18 @@ impl ModelServer {
         self.shared.lock().requests.clone()
     }
 
+    /// The requests to a wire API so far (not `GET /v1/models` nor
+    /// embeddings), in arrival order.
+    pub fn model_requests(&self) -> Vec<Recorded> {
+        let requests = self.requests().into_iter();
+        requests.filter(|r| r.api.is_some()).collect()
+    }
+
+    /// The bodies of [`ModelServer::model_requests`].
+    pub fn model_bodies(&self) -> Vec<Value> {
+        self.model_requests().into_iter().map(|r| r.body).collect()
+    }
+
     /// Blocks until at least `n` requests arrived and returns them all.
     /// Panics after `timeout` (the test failed: the client did not send).
     ///

@@ -1,23 +1,11 @@
 //! Where a patch path really points, and whether the sandbox lets a patch
 //! write there.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// The absolute `path` with `.` and `..` removed lexically (`..` at the
 /// root stays at the root).
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
+pub use crate::lexical_path::normalize;
 
 /// The real location of the absolute, normalised `path`: its nearest
 /// existing ancestor with symlinks resolved, joined with the rest. For an
@@ -34,12 +22,6 @@ pub fn workspace_root(workspace: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn normalize_removes_dots() {
-        assert_eq!(normalize(Path::new("/a/./b/../c")), PathBuf::from("/a/c"));
-        assert_eq!(normalize(Path::new("/a/../../x")), PathBuf::from("/x"));
-    }
 
     #[cfg(unix)]
     #[test]

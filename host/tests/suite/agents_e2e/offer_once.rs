@@ -53,13 +53,7 @@ fn agents_are_described_once_and_not_offered_again_after_each_message() {
     let run = env.exec_json("ok", &["--resume", "last"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 
-    let bodies: Vec<serde_json::Value> = env
-        .server
-        .requests()
-        .into_iter()
-        .filter(|r| r.api.is_some())
-        .map(|r| r.body)
-        .collect();
+    let bodies = env.server.model_bodies();
     assert_eq!(bodies.len(), 4);
     let first = agents_items(&bodies[0]);
     assert_eq!(first.len(), 1, "{first:?}");

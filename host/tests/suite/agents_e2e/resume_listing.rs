@@ -5,7 +5,7 @@
 //! line mode and in the full-screen view.
 
 use crate::support::pty::Pty;
-use crate::support::quire::TestEnv;
+use crate::support::pty_prompt::{line_mode, say};
 
 use super::resume_worktree::first_run;
 use super::worktree::{committed_env, git};
@@ -22,25 +22,11 @@ fn listed<'a>(out: &'a str, id: &str) -> Vec<&'a str> {
         .collect()
 }
 
-fn say(pty: &mut Pty, text: &str) {
-    pty.send(text);
-    pty.send("\r");
-}
-
-/// `quire ARGS` in the line mode (a terminal without the full-screen view).
-fn line_mode(env: &TestEnv, args: &[&str]) -> Pty {
-    let mut cmd = env.command(args);
-    cmd.env("TERM", "dumb");
-    let pty = Pty::spawn(cmd, 30, 200);
-    pty.wait_text("› ");
-    pty
-}
-
 #[test]
 fn a_resumed_session_lists_shows_and_merges_its_earlier_children() {
     let env = committed_env();
     let (id, branch) = first_run(&env, None);
-    let mut pty = line_mode(&env, &["resume", "last"]);
+    let mut pty = line_mode(&env, &["resume", "last"], 30, 200);
     say(&mut pty, "/agents");
     let out = pty.wait_for("the /agents list", |s| !listed(s, &id).is_empty());
     assert!(!out.contains("no subagents in this session"), "{out}");

@@ -9,7 +9,7 @@ use serde_json::json;
 use super::mcp::test_server;
 use super::support::model_server::Reply;
 use super::support::quire::TestEnv;
-use super::{copy_dir, fixture, isolate, run};
+use super::{claude_kit_with_hooks, isolate, run};
 
 const QUIRE_NAME: &str = "mcp__claude-kit_echo__echo";
 const CLAUDE_NAME: &str = "mcp__plugin_claude-kit_echo__echo";
@@ -17,16 +17,12 @@ const CLAUDE_NAME: &str = "mcp__plugin_claude-kit_echo__echo";
 #[test]
 fn a_hook_and_an_agent_naming_a_plugins_mcp_tool_as_claude_code_does_reach_it() {
     let env = TestEnv::new("responses");
-    let kit = env.repo_path().join(".agents/plugins/claude-kit");
-    copy_dir(&fixture("claude-kit"), &kit);
-    std::fs::write(
-        kit.join("hooks/hooks.json"),
-        json!({"hooks": {"PreToolUse": [{"matcher": CLAUDE_NAME, "hooks": [
+    let kit = claude_kit_with_hooks(
+        &env,
+        &json!({"hooks": {"PreToolUse": [{"matcher": CLAUDE_NAME, "hooks": [
             {"type": "command", "command": "echo blocked-by-echo-guard >&2; exit 2"}
-        ]}]}})
-        .to_string(),
-    )
-    .unwrap();
+        ]}]}}),
+    );
     std::fs::write(
         kit.join("agents/echoer.md"),
         format!("---\nname: echoer\ndescription: uses echo\ntools: {CLAUDE_NAME}, Read\n---\nUse echo.\n"),
@@ -95,20 +91,16 @@ fn a_hook_and_an_agent_naming_a_plugins_mcp_tool_as_claude_code_does_reach_it() 
 #[test]
 fn a_tool_name_that_reaches_none_of_the_plugins_tools_is_warned_about() {
     let env = TestEnv::new("responses");
-    let kit = env.repo_path().join(".agents/plugins/claude-kit");
-    copy_dir(&fixture("claude-kit"), &kit);
     // A server the plugin does not have; its own server without the
     // plugin's name; a server alone.
-    std::fs::write(
-        kit.join("hooks/hooks.json"),
-        json!({"hooks": {"PreToolUse": [
+    let kit = claude_kit_with_hooks(
+        &env,
+        &json!({"hooks": {"PreToolUse": [
             {"matcher": "mcp__plugin_claude-kit_ehco__echo", "hooks": [{"type": "command", "command": "exit 2"}]},
             {"matcher": "mcp__echo__echo", "hooks": [{"type": "command", "command": "exit 2"}]},
             {"matcher": "mcp__echo", "hooks": [{"type": "command", "command": "exit 2"}]}
-        ]}})
-        .to_string(),
-    )
-    .unwrap();
+        ]}}),
+    );
     std::fs::write(
         kit.join("agents/echoer.md"),
         "---\nname: echoer\ndescription: uses echo\ntools: mcp__plugin_claude-kit_ehco__echo, mcp__echo\n---\nUse echo.\n",

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::support::model_server::Reply;
 use super::support::quire::{Run, TestEnv};
-use super::{copy_dir, fixture, isolate, run};
+use super::{claude_kit_with_hooks, copy_dir, fixture, isolate, run};
 
 /// One turn where the model runs `touch FILE` in the shell.
 pub(super) fn touch(env: &TestEnv, file: &str) -> Run {
@@ -71,21 +71,17 @@ fn an_approved_bundle_hook_blocks_and_an_unapproved_or_changed_one_does_not_run(
 #[test]
 fn a_bundle_hook_finds_its_plugin_root_in_its_environment() {
     let env = TestEnv::new("responses");
-    let installed = env.repo_path().join(".agents/plugins/claude-kit");
-    copy_dir(&fixture("claude-kit"), &installed);
+    let installed = claude_kit_with_hooks(
+        &env,
+        &json!({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
+            {"type": "command", "command": "python3 ${CLAUDE_PLUGIN_ROOT}/hooks/env_guard.py"}
+        ]}]}}),
+    );
     // As hookify does: the script finds its files through the environment
     // and lets everything through when the variable is missing.
     std::fs::write(
         installed.join("hooks/env_guard.py"),
         "import os, sys\nroot = os.environ.get('CLAUDE_PLUGIN_ROOT')\nif not root:\n    sys.exit(0)\nprint('blocked from ' + root + ' and ' + os.environ.get('PLUGIN_ROOT', ''), file=sys.stderr)\nsys.exit(2)\n",
-    )
-    .unwrap();
-    std::fs::write(
-        installed.join("hooks/hooks.json"),
-        json!({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
-            {"type": "command", "command": "python3 ${CLAUDE_PLUGIN_ROOT}/hooks/env_guard.py"}
-        ]}]}})
-        .to_string(),
     )
     .unwrap();
     let r = run(&env, &["hooks", "trust"]);
@@ -137,17 +133,13 @@ fn a_bundle_hook_running_a_script_outside_the_plugin_is_refused() {
 
 fn refused_outside(command: &str, said: &str) {
     let env = TestEnv::new("responses");
-    let installed = env.repo_path().join(".agents/plugins/claude-kit");
-    copy_dir(&fixture("claude-kit"), &installed);
     env.write("evil.sh", "echo evil >&2; exit 2\n");
-    std::fs::write(
-        installed.join("hooks/hooks.json"),
-        json!({"hooks": {"PreToolUse": [{"matcher": "*", "hooks": [
+    let installed = claude_kit_with_hooks(
+        &env,
+        &json!({"hooks": {"PreToolUse": [{"matcher": "*", "hooks": [
             {"type": "command", "command": command}
-        ]}]}})
-        .to_string(),
-    )
-    .unwrap();
+        ]}]}}),
+    );
     let r = run(&env, &["hooks", "list", "--json"]);
     assert!(!r.stdout.contains("evil.sh"), "{}", r.stdout);
     let warning = r

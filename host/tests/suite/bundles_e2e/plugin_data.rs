@@ -9,24 +9,20 @@ use serde_json::json;
 
 use super::support::model_server::Reply;
 use super::support::quire::TestEnv;
-use super::{copy_dir, fixture, isolate, run};
+use super::{claude_kit_with_hooks, run};
 
 #[test]
 fn a_plugins_hooks_and_commands_get_its_data_folder() {
     let env = TestEnv::new("responses");
-    let kit = env.repo_path().join(".agents/plugins/claude-kit");
-    copy_dir(&fixture("claude-kit"), &kit);
     let data = env.home.path().join("plugin-data/claude-kit");
     let seen = env.home.path().join("seen.txt");
-    std::fs::write(
-        kit.join("hooks/hooks.json"),
-        json!({"hooks": {"SessionStart": [{"hooks": [{"type": "command", "command": format!(
+    let kit = claude_kit_with_hooks(
+        &env,
+        &json!({"hooks": {"SessionStart": [{"hooks": [{"type": "command", "command": format!(
             "echo \"ENV=[$CLAUDE_PLUGIN_DATA] P=[$PLUGIN_DATA]\" > '{}'; echo kept > '${{CLAUDE_PLUGIN_DATA}}/from-hook'",
             seen.display()
-        )}]}]}})
-        .to_string(),
-    )
-    .unwrap();
+        )}]}]}}),
+    );
     std::fs::write(
         kit.join("commands/data.md"),
         "---\ndescription: data\nallowed-tools: Bash(touch ${CLAUDE_PLUGIN_DATA}/from-command)\n---\nDATA=${CLAUDE_PLUGIN_DATA}\n!`touch ${CLAUDE_PLUGIN_DATA}/from-command`\n",
@@ -36,9 +32,7 @@ fn a_plugins_hooks_and_commands_get_its_data_folder() {
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
 
     env.server.push(Reply::text("ok"));
-    let mut cmd = env.command(&["exec", "--json", "/claude-kit:data"]);
-    isolate(&env, &mut cmd);
-    let r = super::support::quire::finish(cmd.spawn().expect("spawn quire"));
+    let r = run(&env, &["exec", "--json", "/claude-kit:data"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 
     let d = data.display().to_string();
@@ -76,16 +70,12 @@ fn tool_output(stdout: &str, id: &str) -> String {
 fn the_models_sandboxed_commands_may_write_the_plugins_data_folder_only() {
     use std::os::unix::fs::PermissionsExt;
     let env = TestEnv::new("responses");
-    let kit = env.repo_path().join(".agents/plugins/claude-kit");
-    copy_dir(&fixture("claude-kit"), &kit);
-    std::fs::write(
-        kit.join("hooks/hooks.json"),
-        json!({"hooks": {"SessionStart": [{"hooks": [{"type": "command", "command":
+    claude_kit_with_hooks(
+        &env,
+        &json!({"hooks": {"SessionStart": [{"hooks": [{"type": "command", "command":
             "echo \"export CLAUDE_PLUGIN_DATA=$CLAUDE_PLUGIN_DATA\" >> \"$CLAUDE_ENV_FILE\""
-        }]}]}})
-        .to_string(),
-    )
-    .unwrap();
+        }]}]}}),
+    );
     let r = run(&env, &["hooks", "trust"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let data = env.home.path().join("plugin-data/claude-kit");
@@ -99,17 +89,18 @@ fn the_models_sandboxed_commands_may_write_the_plugins_data_folder_only() {
             Reply::tool_call("c1", "shell", json!({"command": command})),
             Reply::text("done"),
         ]);
-        let mut cmd = env.command(&[
-            "exec",
-            "--json",
-            "--approval",
-            "never",
-            "--sandbox",
-            sandbox,
-            "go",
-        ]);
-        isolate(&env, &mut cmd);
-        let r = super::support::quire::finish(cmd.spawn().expect("spawn quire"));
+        let r = run(
+            &env,
+            &[
+                "exec",
+                "--json",
+                "--approval",
+                "never",
+                "--sandbox",
+                sandbox,
+                "go",
+            ],
+        );
         assert_eq!(r.code, 0, "{}", r.stderr);
         tool_output(&r.stdout, "c1")
     };

@@ -14,9 +14,8 @@ use super::support::quire::TestEnv;
 
 fn lists(env: &TestEnv) -> Vec<Vec<String>> {
     env.server
-        .requests()
+        .model_requests()
         .into_iter()
-        .filter(|r| r.api.is_some())
         .map(|r| tool_names(&r.body))
         .collect()
 }

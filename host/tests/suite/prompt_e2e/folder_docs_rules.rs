@@ -16,19 +16,31 @@ fn sent(env: &TestEnv, text: &str) -> bool {
         .any(|r| r.raw_body.contains(text))
 }
 
-fn read(id: &str, path: &str) -> Reply {
-    Reply::tool_call(id, "read_file", json!({ "path": path }))
+/// The repository's Claude Code settings, denying `rules`.
+fn deny(env: &TestEnv, rules: &[&str]) {
+    let settings = json!({"permissions": {"deny": rules}});
+    env.write(".claude/settings.json", &settings.to_string());
+}
+
+/// The model's script: a `read_file` of each of `paths` (calls `r1`,
+/// `r2`, …), then `done`.
+fn reads_then_done(env: &TestEnv, paths: &[&str]) {
+    let reads = paths.iter().enumerate().map(|(i, path)| {
+        Reply::tool_call(format!("r{}", i + 1), "read_file", json!({ "path": path }))
+    });
+    env.server.push_all(reads.chain([Reply::text("done")]));
 }
 
 #[test]
 fn read_deny_rules_keep_a_sub_folders_instruction_files_out() {
     let env = TestEnv::new("responses");
-    env.write(
-        ".claude/settings.json",
-        &json!({"permissions": {"deny": [
-            "Read(./secret/**)", "Read(./pkg/AGENTS.md)", "Read(**/CLAUDE.md)"
-        ]}})
-        .to_string(),
+    deny(
+        &env,
+        &[
+            "Read(./secret/**)",
+            "Read(./pkg/AGENTS.md)",
+            "Read(**/CLAUDE.md)",
+        ],
     );
     env.write("secret/AGENTS.md", "SECRET-RULE");
     env.write("secret/x.txt", "secret data\n");
@@ -36,12 +48,7 @@ fn read_deny_rules_keep_a_sub_folders_instruction_files_out() {
     env.write("pkg/CLAUDE.md", "PKG-CLAUDE-RULE");
     env.write("pkg/x.txt", "PKG-DATA\n");
     env.write("pkg/y.txt", "PKG-MORE\n");
-    env.server.push_all([
-        read("r1", "secret/x.txt"),
-        read("r2", "pkg/x.txt"),
-        read("r3", "pkg/y.txt"),
-        Reply::text("done"),
-    ]);
+    reads_then_done(&env, &["secret/x.txt", "pkg/x.txt", "pkg/y.txt"]);
     let run = env.run(&["exec", "look"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(sent(&env, "PKG-DATA") && sent(&env, "PKG-MORE"));
@@ -62,20 +69,12 @@ fn read_deny_rules_keep_a_sub_folders_instruction_files_out() {
 #[test]
 fn only_a_call_that_worked_brings_the_folders_files() {
     let env = TestEnv::new("chat");
-    env.write(
-        ".claude/settings.json",
-        &json!({"permissions": {"deny": ["Read(./locked/x.txt)"]}}).to_string(),
-    );
+    deny(&env, &["Read(./locked/x.txt)"]);
     env.write("locked/AGENTS.md", "LOCKED-RULE");
     env.write("locked/x.txt", "LOCKED-DATA\n");
     env.write("locked/ok.txt", "OK-DATA\n");
     env.write("gone/AGENTS.md", "GONE-RULE");
-    env.server.push_all([
-        read("r1", "locked/x.txt"),
-        read("r2", "gone/missing.txt"),
-        read("r3", "locked/ok.txt"),
-        Reply::text("done"),
-    ]);
+    reads_then_done(&env, &["locked/x.txt", "gone/missing.txt", "locked/ok.txt"]);
     let run = env.run(&["exec", "look"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let reqs = env.server.requests();
@@ -98,10 +97,7 @@ fn a_sub_folders_claude_md_imports_follow_the_root_rules() {
     std::fs::write(home.path().join("secret.md"), "HOME-SECRET").unwrap();
     let abs = outside.path().join("x.md");
     std::fs::write(&abs, "OUTSIDE-TEXT").unwrap();
-    env.write(
-        ".claude/settings.json",
-        &json!({"permissions": {"deny": ["Read(./pkg/docs/denied.md)"]}}).to_string(),
-    );
+    deny(&env, &["Read(./pkg/docs/denied.md)"]);
     env.write(
         "pkg/CLAUDE.md",
         &format!(
@@ -112,8 +108,7 @@ fn a_sub_folders_claude_md_imports_follow_the_root_rules() {
     env.write("pkg/docs/substyle.md", "SUBSTYLE-RULE");
     env.write("pkg/docs/denied.md", "DENIED-TEXT");
     env.write("pkg/x.txt", "x\n");
-    env.server
-        .push_all([read("r1", "pkg/x.txt"), Reply::text("done")]);
+    reads_then_done(&env, &["pkg/x.txt"]);
     let child = env
         .command(&["exec", "look"])
         .env("HOME", home.path())
@@ -154,8 +149,7 @@ fn a_cut_names_the_claude_md_it_cut() {
         "PKG-CLAUDE-RULE and much more text after it\n",
     );
     env.write("pkg/x.txt", "x\n");
-    env.server
-        .push_all([read("r1", "pkg/x.txt"), Reply::text("done")]);
+    reads_then_done(&env, &["pkg/x.txt"]);
     let run = env.run(&["exec", "look"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(sent(&env, "[… CLAUDE.md text cut at 12 bytes …]"));
@@ -170,11 +164,7 @@ fn a_folder_linked_out_of_the_workspace_is_named_once() {
     std::fs::write(elsewhere.path().join("f.txt"), "EXT-DATA\n").unwrap();
     std::fs::write(elsewhere.path().join("g.txt"), "EXT-MORE\n").unwrap();
     std::os::unix::fs::symlink(elsewhere.path(), env.repo.path().join("ext")).unwrap();
-    env.server.push_all([
-        read("r1", "ext/f.txt"),
-        read("r2", "ext/g.txt"),
-        Reply::text("done"),
-    ]);
+    reads_then_done(&env, &["ext/f.txt", "ext/g.txt"]);
     let run = env.run(&["exec", "look"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(sent(&env, "EXT-DATA") && sent(&env, "EXT-MORE"));

@@ -42,13 +42,7 @@ fn approvals_and_resume_flags_leave_the_system_prompt_and_add_a_note() {
     let run = env.exec_json("resumed again", &["--resume", "last"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 
-    let bodies: Vec<serde_json::Value> = env
-        .server
-        .requests()
-        .into_iter()
-        .filter(|r| r.api.is_some())
-        .map(|r| r.body)
-        .collect();
+    let bodies = env.server.model_bodies();
     assert_eq!(bodies.len(), 5);
     let first = system_prompt(&bodies[0]);
     assert!(first.contains("approval: never\n</environment>"), "{first}");
@@ -99,13 +93,7 @@ fn an_approvals_preset_keeps_the_prefix_and_is_told_after_it() {
         "hello\n/approvals auto\nnext\n",
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let bodies: Vec<serde_json::Value> = env
-        .server
-        .requests()
-        .into_iter()
-        .filter(|r| r.api.is_some())
-        .map(|r| r.body)
-        .collect();
+    let bodies = env.server.model_bodies();
     assert_eq!(bodies.len(), 2);
     let (tools0, system0, items0) = super::cache::parts("responses", &bodies[0]);
     let (tools1, system1, items1) = super::cache::parts("responses", &bodies[1]);

@@ -9,9 +9,8 @@ use support::quire::{TestEnv, finish};
 /// The `model` of each model request, in order.
 fn models(env: &TestEnv) -> Vec<String> {
     env.server
-        .requests()
+        .model_requests()
         .into_iter()
-        .filter(|r| r.api.is_some())
         .map(|r| r.body["model"].as_str().unwrap_or("").to_string())
         .collect()
 }

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::support::model_server::{Reply, Step};
 use crate::support::pty::Pty;
+use crate::support::pty_prompt::say;
 use crate::support::quire::TestEnv;
 
 const PARENT: &str = "PARENT-MARK";
@@ -21,11 +22,6 @@ fn git(env: &TestEnv, args: &[&str]) -> String {
         .unwrap();
     assert!(out.status.success(), "git {args:?}: {out:?}");
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn say(pty: &mut Pty, text: &str) {
-    pty.send(text);
-    pty.send("\r");
 }
 
 #[test]

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::support::model_server::{Reply, Step};
 use crate::support::pty::Pty;
+use crate::support::pty_prompt::say;
 use crate::support::quire::TestEnv;
 
 const CTRL_D: &str = "\x04";
@@ -14,11 +15,6 @@ fn start(env: &TestEnv, args: &[&str]) -> Pty {
     let pty = Pty::spawn(env.command(args), 40, 140);
     pty.wait_text("/help for keys");
     pty
-}
-
-fn say(pty: &mut Pty, text: &str) {
-    pty.send(text);
-    pty.send("\r");
 }
 
 fn quit(mut pty: Pty) {
@@ -143,12 +139,7 @@ fn model_switches_the_model_of_the_next_request() {
     say(&mut pty, "hello");
     pty.wait_text("hi from the other model");
     // The model list was asked (GET); the message went to the new model.
-    let asked: Vec<_> = env
-        .server
-        .requests()
-        .into_iter()
-        .filter(|r| r.api.is_some())
-        .collect();
+    let asked = env.server.model_requests();
     assert_eq!(asked.len(), 1);
     assert_eq!(asked[0].body["model"], "test-model-large");
     quit(pty);

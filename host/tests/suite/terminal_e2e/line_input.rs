@@ -31,11 +31,7 @@ pub(super) fn sent_whole(env: &TestEnv, n: usize, text: &str) -> bool {
 
 /// `quire` on a dumb terminal, its prompt shown.
 pub(super) fn dumb(env: &TestEnv, args: &[&str]) -> Pty {
-    let mut cmd = env.command(args);
-    cmd.env("TERM", "dumb");
-    let pty = Pty::spawn(cmd, 30, 100);
-    pty.wait_text("› ");
-    pty
+    crate::support::pty_prompt::line_mode(env, args, 30, 100)
 }
 
 #[test]

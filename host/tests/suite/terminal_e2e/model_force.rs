@@ -32,12 +32,7 @@ fn an_unlisted_model_is_refused_with_the_hint_and_forced_switches() {
     assert!(r.stdout.contains("from the unlisted model"), "{}", r.stdout);
     // /help names the way.
     assert!(err.contains("--force:"), "{err}");
-    let sent: Vec<_> = env
-        .server
-        .requests()
-        .into_iter()
-        .filter(|r| r.api.is_some())
-        .collect();
+    let sent = env.server.model_requests();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].body["model"], "served-unlisted");
 }

@@ -22,8 +22,17 @@ fn script(env: &TestEnv, file: &std::path::Path) {
     ]);
 }
 
-#[test]
-fn an_outside_patch_is_asked_written_when_approved_and_undone() {
+/// The full-screen view asked to patch `shared.cfg` (`shared=1`) in a
+/// folder outside the workspace, at the question: its screen then.
+struct Asked {
+    env: TestEnv,
+    outside: tempfile::TempDir,
+    file: std::path::PathBuf,
+    pty: Pty,
+    screen: String,
+}
+
+fn asked() -> Asked {
     let env = TestEnv::new("chat");
     let outside = tempfile::tempdir().unwrap();
     let file = outside.path().join("shared.cfg");
@@ -33,6 +42,24 @@ fn an_outside_patch_is_asked_written_when_approved_and_undone() {
     pty.wait_text("/help for keys");
     pty.send("edit the shared config\r");
     let screen = pty.wait_text("[y] yes");
+    Asked {
+        env,
+        outside,
+        file,
+        pty,
+        screen,
+    }
+}
+
+#[test]
+fn an_outside_patch_is_asked_written_when_approved_and_undone() {
+    let Asked {
+        env: _env,
+        outside: _outside,
+        file,
+        mut pty,
+        screen,
+    } = asked();
     assert!(screen.contains("OUTSIDE the workspace"), "{screen}");
     assert!(screen.contains("+shared=2"), "{screen}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "shared=1\n");
@@ -48,15 +75,13 @@ fn an_outside_patch_is_asked_written_when_approved_and_undone() {
 
 #[test]
 fn an_outside_patch_refused_or_under_never_is_not_written() {
-    let env = TestEnv::new("chat");
-    let outside = tempfile::tempdir().unwrap();
-    let file = outside.path().join("shared.cfg");
-    std::fs::write(&file, "shared=1\n").unwrap();
-    script(&env, &file);
-    let mut pty = Pty::spawn(env.command(&[]), 40, 120);
-    pty.wait_text("/help for keys");
-    pty.send("edit the shared config\r");
-    pty.wait_text("[y] yes");
+    let Asked {
+        env,
+        outside: _outside,
+        file,
+        mut pty,
+        ..
+    } = asked();
     pty.send("n");
     pty.wait_text("patched it");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "shared=1\n");

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::support::model_server::Reply;
 use crate::support::pty::Pty;
+use crate::support::pty_prompt::{self, say};
 use crate::support::quire::TestEnv;
 
 const BUGGY: &str = "def add(a, b):\n    return a - b\n";
@@ -43,16 +44,7 @@ fn full_screen(env: &TestEnv, args: &[&str]) -> Pty {
 
 /// The line mode on a dumb terminal, wide enough for its notes on a line.
 fn line_mode(env: &TestEnv, args: &[&str]) -> Pty {
-    let mut cmd = env.command(args);
-    cmd.env("TERM", "dumb");
-    let pty = Pty::spawn(cmd, 40, 220);
-    pty.wait_text("› ");
-    pty
-}
-
-fn say(pty: &mut Pty, text: &str) {
-    pty.send(text);
-    pty.send("\r");
+    pty_prompt::line_mode(env, args, 40, 220)
 }
 
 /// `quire exec TASK`, which must succeed.
