@@ -1,18 +1,21 @@
 //! `@path` in a message (`@"path with spaces"` quoted): the path stays in
 //! the text, and quire adds the file's contents after the message as
 //! context, so the model need not read it first. Only regular UTF-8 files
-//! inside the workspace, up to [`MAX_BYTES`], are attached; a mention that
-//! reads as a path but is not attached gets a warning saying why. An image
+//! inside the workspace are attached, up to [`MAX_BYTES`] (the first part
+//! of a larger one, marked as cut; a file that is not UTF-8 text is a note
+//! saying so: quire::commands::attach_text); a mention that reads as a
+//! path but is not (all) attached gets a warning saying why. An image
 //! (`@shot.png`: PNG, JPEG, GIF or WebP) inside the workspace is attached
 //! as an image, as a pasted path is. Each file is attached once, by its
 //! resolved path (`@./a.txt @a.txt`, a link to it).
 
 use std::path::{Path, PathBuf};
 
+use quire::commands::attach_text::{self, Attachable};
 use quire::commands::mentions::{lexically_inside, mentions, outside_note};
 use quire::images::Image;
 
-/// The largest file attached whole.
+/// The largest file attached whole: of a larger one, the first part.
 pub const MAX_BYTES: u64 = 64 * 1024;
 
 /// A message with its files, and what was mentioned but not attached.
@@ -65,16 +68,15 @@ pub fn attach(root: &Path, message: &str) -> Attached {
         }
         match read_inside(&root, &m.path) {
             Ok((real, _)) if attached.contains(&real) => {}
-            Ok((real, text)) => {
+            Ok((real, what)) => {
                 attached.push(real);
-                let rel = &m.path;
+                let form = quire::commands::mentions::mention_form(&m.path);
+                out.warnings
+                    .extend(attach_text::warning(&form, &what, MAX_BYTES));
                 out.files_at.get_or_insert(message.len());
+                out.text.push_str("\n\n");
                 out.text
-                    .push_str(&format!("\n\n<file path=\"{rel}\">\n{text}"));
-                if !text.ends_with('\n') {
-                    out.text.push('\n');
-                }
-                out.text.push_str("</file>");
+                    .push_str(&attach_text::block(&m.path, &what, MAX_BYTES));
             }
             Err(why) if m.looks_like_path() => out.warnings.push(format!(
                 "{} is not attached: {why}",
@@ -150,9 +152,9 @@ fn image_inside(root: &Path, rel: &str) -> Option<Result<(PathBuf, Image), Strin
     )
 }
 
-/// The file's resolved path and text when `rel` names a small UTF-8
-/// file under `root`, else why not.
-fn read_inside(root: &Path, rel: &str) -> Result<(PathBuf, String), String> {
+/// The file's resolved path and what of it is attached when `rel` names
+/// a file under `root`, else why not.
+fn read_inside(root: &Path, rel: &str) -> Result<(PathBuf, Attachable), String> {
     let outside = || outside_note(root);
     // Outside as written (`../a.txt`, `/etc/x`), whether or not it exists.
     if !lexically_inside(root, rel) {
@@ -169,15 +171,8 @@ fn read_inside(root: &Path, rel: &str) -> Result<(PathBuf, String), String> {
     if !meta.is_file() {
         return Err("it is not a file".into());
     }
-    if meta.len() > MAX_BYTES {
-        return Err(format!(
-            "it has {} bytes, more than the {MAX_BYTES} attached whole",
-            meta.len()
-        ));
-    }
-    let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
-    let text = String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())?;
-    Ok((path, text))
+    let what = attach_text::read(&path, MAX_BYTES).map_err(|e| e.to_string())?;
+    Ok((path, what))
 }
 
 #[cfg(test)]
@@ -206,11 +201,33 @@ mod tests {
         );
         let out = attach(&root, &msg);
         assert!(out.text.starts_with(&msg), "the message is kept as typed");
-        assert_eq!(out.text.matches("<file path=").count(), 1, "{}", out.text);
+        assert_eq!(out.text.matches("<file path=").count(), 3, "{}", out.text);
+        assert_eq!(out.text.matches("<file path=\"src/calc.py\">").count(), 1);
         assert!(
-            out.text.ends_with(
-                "<file path=\"src/calc.py\">\ndef add(a, b):\n    return a - b\n</file>"
-            )
+            out.text
+                .contains("<file path=\"src/calc.py\">\ndef add(a, b):\n    return a - b\n</file>")
+        );
+        // The large file's first part, marked; the binary one a note.
+        assert!(
+            out.text.contains("<file path=\"big.txt\">\nxxx"),
+            "{}",
+            out.text
+        );
+        assert!(out.text.contains("[cut here: the file has 65,537 bytes (64 KiB); only its first 64 KiB are attached]\n</file>"), "{}", out.text);
+        assert!(out.text.ends_with("<file path=\"bin\">\n[not attached: the file is binary or not UTF-8 text (3 bytes)]\n</file>"), "{}", out.text);
+        assert!(
+            out.warnings
+                .iter()
+                .any(|w| w.starts_with("@big.txt is cut: it has 65,537 bytes")),
+            "{:?}",
+            out.warnings
+        );
+        assert!(
+            out.warnings
+                .iter()
+                .any(|w| w.starts_with("@bin is not attached: it is not UTF-8 text")),
+            "{:?}",
+            out.warnings
         );
         assert_eq!(attach(&root, "no mentions").text, "no mentions");
     }

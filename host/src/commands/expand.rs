@@ -19,7 +19,8 @@ use crate::tools::shell::{ExecRequest, run_sandboxed};
 
 /// How long one `` !`command` `` may run.
 pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
-/// Attached files larger than this are refused.
+/// The most of a file attached: a larger one's first part is (cut at a
+/// line's end, marked so).
 pub const MAX_FILE_BYTES: u64 = 256 * 1024;
 
 /// Where and how `` !`command` `` lines run.
@@ -73,7 +74,7 @@ pub async fn expand(
             }
         })?;
         let files_at = text.len();
-        let (text, warnings) = attach_files(cmd, &text, [text.as_str()], &ctx.cwd)?;
+        let (text, warnings) = attach_files(&text, [text.as_str()], &ctx.cwd);
         return Ok(Expanded {
             files_at,
             text,
@@ -98,7 +99,7 @@ pub async fn expand(
             Piece::Command { .. } => None,
         })
         .chain([args]);
-    let (text, warnings) = attach_files(cmd, &text, written, &ctx.cwd)?;
+    let (text, warnings) = attach_files(&text, written, &ctx.cwd);
     Ok(Expanded {
         files_at,
         text,
@@ -369,15 +370,16 @@ async fn run_one(
 /// `@./a.txt`, `@src/../a.txt` and a link to it are one file), and the
 /// mentions that read as paths but are not attached, and why: a file
 /// outside the workspace is never attached, and the rest of the command
-/// is sent, as with a plain message.
+/// is sent, as with a plain message; so is a file that cannot be read
+/// (the command is never refused for a file it names).
 fn attach_files<'a>(
-    cmd: &SlashCommand,
     text: &str,
     written: impl IntoIterator<Item = &'a str>,
     cwd: &Path,
-) -> Result<(String, Vec<String>), CommandError> {
+) -> (String, Vec<String>) {
+    use super::attach_text::Attachable;
     use super::mentions::{lexically_inside, mention_form, outside_note};
-    let mut files: Vec<(String, String)> = Vec::new();
+    let mut files: Vec<(String, Attachable)> = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     let mut attached: Vec<PathBuf> = Vec::new();
     let mut warnings = Vec::new();
@@ -408,12 +410,13 @@ fn attach_files<'a>(
             }
             continue;
         }
-        let bad = |message: String| CommandError::File {
-            command: cmd.name.clone(),
-            file: rel.to_string(),
-            message,
+        let real = match std::fs::canonicalize(&path) {
+            Ok(real) => real,
+            Err(e) => {
+                warnings.push(not_attached(&e.to_string()));
+                continue;
+            }
         };
-        let real = std::fs::canonicalize(&path).map_err(|e| bad(e.to_string()))?;
         // Inside as written, outside through a link.
         if !real.starts_with(&root) {
             warnings.push(not_attached(&outside_note(&root)));
@@ -422,26 +425,35 @@ fn attach_files<'a>(
         if attached.contains(&real) {
             continue;
         }
-        let len = std::fs::metadata(&real).map(|m| m.len()).unwrap_or(0);
-        if len > MAX_FILE_BYTES {
-            return Err(bad(format!(
-                "has {len} bytes, more than the {MAX_FILE_BYTES} a command attaches; name a smaller file"
-            )));
-        }
-        let bytes = crate::file_kind::read(&real).map_err(|e| bad(e.to_string()))?;
-        let content = String::from_utf8(bytes)
-            .map_err(|_| bad("is not UTF-8 text, so it is not attached".into()))?;
+        // As a plain message: a large file's first part, a binary one
+        // named, and the command runs.
+        let what = match super::attach_text::read(&real, MAX_FILE_BYTES) {
+            Ok(what) => what,
+            Err(e) => {
+                warnings.push(not_attached(&e.to_string()));
+                continue;
+            }
+        };
+        warnings.extend(super::attach_text::warning(
+            &mention_form(rel),
+            &what,
+            MAX_FILE_BYTES,
+        ));
         attached.push(real);
-        files.push((rel.to_string(), content));
+        files.push((rel.to_string(), what));
     }
     let mut out = text.to_string();
-    for (rel, content) in files {
-        out.push_str(&format!(
-            "\n\n<file path=\"{rel}\">\n{}\n</file>",
-            content.trim_end()
-        ));
+    for (rel, what) in files {
+        out.push_str("\n\n");
+        match what {
+            Attachable::Whole(content) => out.push_str(&format!(
+                "<file path=\"{rel}\">\n{}\n</file>",
+                content.trim_end()
+            )),
+            what => out.push_str(&super::attach_text::block(&rel, &what, MAX_FILE_BYTES)),
+        }
     }
-    Ok((out, warnings))
+    (out, warnings)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //!   lines run in the sandbox, limited by [`allowed`].
 
 pub(crate) mod allowed;
+pub mod attach_text;
 mod code_spans;
 pub(crate) mod codex_prompt;
 pub mod discover;
@@ -115,12 +116,6 @@ pub enum CommandError {
     Run {
         command: String,
         line: String,
-        message: String,
-    },
-    #[error("/{command}: @{file}: {message}")]
-    File {
-        command: String,
-        file: String,
         message: String,
     },
 }

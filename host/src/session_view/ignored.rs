@@ -2,9 +2,12 @@
 //! ignores (`.env.local`, `dist/config.js`): `git diff` and the untracked
 //! list never show them, so the user would not see all the agent changed.
 //! Only the session's patched files are asked about (`git check-ignore`),
-//! never the ignored tree itself (node_modules, target). Each is shown by
-//! its patches' diffs — what was there before against what they left —
-//! and, when the file changed since, by what it is now.
+//! never the ignored tree itself (node_modules, target), those of the
+//! whole session (a resumed session's from its file's `patched` records).
+//! Each is shown once, by what was there before its first patch against
+//! what is there now (ignored_once.rs); when its patches cannot be taken
+//! back so, by each patch's diff, and, when the file changed since, by
+//! what it is now.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -51,6 +54,9 @@ pub(super) fn shown(patches: &Patches, cwd: &Path, top: &Path) -> Vec<Said> {
         .filter(|f| path_of(f).is_some_and(|p| ignored.iter().any(|i| i == p)))
         .cloned()
         .collect();
+    // A file patched more than once: one diff, from before its first
+    // patch to now.
+    let entries = super::ignored_once::merged(entries, cwd);
     let n = ignored.len();
     let mut said = vec![
         Said::Note(

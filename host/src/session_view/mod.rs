@@ -13,6 +13,7 @@ mod command_view;
 pub mod diff;
 mod git_diff;
 mod ignored;
+mod ignored_once;
 pub mod init;
 pub mod model_wait;
 pub mod other_commands;

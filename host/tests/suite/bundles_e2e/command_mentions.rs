@@ -222,3 +222,78 @@ fn a_file_named_under_two_spellings_is_attached_once() {
     assert_eq!(sent.matches("A-ONCE-CONTENT-6").count(), 1, "{sent}");
     assert!(not_attached(&r).is_empty(), "{:?}", not_attached(&r));
 }
+
+/// The text of the last user message of the `n`th request (Chat wire).
+fn user_text(env: &TestEnv, n: usize) -> String {
+    let raw = env.server.requests()[n].raw_body.clone();
+    let body: serde_json::Value = serde_json::from_str(&raw).unwrap_or_default();
+    body["messages"]
+        .as_array()
+        .and_then(|m| m.iter().rev().find(|m| m["role"] == "user"))
+        .and_then(|m| m["content"].as_str())
+        .map(str::to_string)
+        .unwrap_or(raw)
+}
+
+/// A command naming a file over 256 KiB and, in its arguments, a binary
+/// one runs as a plain message with them does: the large file's first
+/// part goes, marked as cut with its real size; the binary one is a note;
+/// each gets the plain message's warning. A plain message does the same
+/// (with its 64 KiB).
+#[test]
+fn a_commands_large_and_binary_files_are_cut_and_named_not_refused() {
+    let env = TestEnv::new("chat");
+    // 300,000 bytes: 15,000 lines of 20.
+    let mut big: String = (1..15_000)
+        .map(|i| format!("LINE-{i:06} padded.\n"))
+        .collect();
+    big.push_str("TAIL-MARK-8 the end\n");
+    assert_eq!(big.len(), 300_000);
+    env.write("big.log", &big);
+    std::fs::write(env.repo.path().join("logo.bin"), [0x89, 0xff, 0x00, 0xfe]).expect("write");
+    env.write(
+        ".claude/commands/scan.md",
+        "---\ndescription: Scan\n---\nSCAN-TEXT-1 read @big.log and $ARGUMENTS\n",
+    );
+    env.server.push(Reply::text("done"));
+    env.server.push(Reply::text("done again"));
+    let cmd = run(&env, &["exec", "/scan @logo.bin"]);
+    assert_eq!(cmd.code, 0, "{}", cmd.stderr);
+    let plain = run(&env, &["exec", "SCAN-TEXT-2 read @big.log and @logo.bin"]);
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    for (r, n, limit, marker) in [
+        (&cmd, 0, "256 KiB", "SCAN-TEXT-1"),
+        (&plain, 1, "64 KiB", "SCAN-TEXT-2"),
+    ] {
+        let sent = user_text(&env, n);
+        assert!(sent.starts_with(marker), "{sent}");
+        assert!(
+            sent.contains("<file path=\"big.log\">\nLINE-000001 padded.\n"),
+            "{sent}"
+        );
+        assert!(
+            sent.contains(&format!(
+                " padded.\n[cut here: the file has 300,000 bytes (292 KiB); only its first {limit} are attached]\n</file>"
+            )),
+            "{sent}"
+        );
+        assert!(!sent.contains("TAIL-MARK-8"), "{sent}");
+        assert!(
+            sent.contains("<file path=\"logo.bin\">\n[not attached: the file is binary or not UTF-8 text (4 bytes)]\n</file>"),
+            "{sent}"
+        );
+        assert!(
+            r.stderr.contains(&format!(
+                "@big.log is cut: it has 300,000 bytes (292 KiB), more than the {limit} attached, so only its first part is attached"
+            )),
+            "{}",
+            r.stderr
+        );
+        assert!(
+            r.stderr
+                .contains("@logo.bin is not attached: it is not UTF-8 text (a binary file?)"),
+            "{}",
+            r.stderr
+        );
+    }
+}

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::line_session::line_mode;
 use crate::support::model_server::Reply;
+use crate::support::pty::Pty;
 use crate::support::quire::TestEnv;
 
 /// Turn 1 patches a.txt (`hello` → `hello world`); turn 2's shell command
@@ -199,4 +200,55 @@ fn diff_shows_patched_files_git_ignores_marked_as_such() {
         "the ignored tree is not listed: {err}"
     );
     assert!(!ignored.contains("a.txt"), "{err}");
+}
+
+/// The ignored files a resumed session patched before the resume are
+/// shown too (the session file records each patch's files), each once
+/// however many patches changed it: what it held before the session's
+/// first patch against what it holds now.
+#[test]
+fn diff_after_resume_shows_ignored_files_patched_before_once() {
+    let env = TestEnv::new("chat");
+    env.write(".gitignore", ".env.local\n");
+    env.commit_all();
+    env.write(".env.local", "KEY=old\nKEEP=1\n");
+    let patch = |from: &str, to: &str| {
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": format!("*** Begin Patch\n*** Update File: .env.local\n@@\n-KEY={from}\n+KEY={to}\n*** End Patch\n")}),
+        )
+    };
+    env.server.push_all([
+        patch("old", "new"),
+        Reply::text("patched"),
+        patch("new", "newer"),
+        Reply::text("patched again"),
+    ]);
+    let r = line_mode(&env, "change it\nchange it again\n");
+    assert_eq!(
+        env.read(".env.local"),
+        "KEY=newer\nKEEP=1\n",
+        "{}",
+        r.stderr
+    );
+    let mut cmd = env.command(&["resume", "last"]);
+    cmd.env("TERM", "dumb");
+    let mut pty = Pty::spawn(cmd, 50, 200);
+    pty.wait_text("› ");
+    pty.send("/diff\r");
+    let screen = pty.wait_for("the ignored file's diff", |s| {
+        s.contains("ignored by git") && s.contains("KEEP=1") && s.trim_end().ends_with('›')
+    });
+    let ignored = &screen[screen
+        .find("ignored by git, patched in this session (1 file;")
+        .expect(&screen)..];
+    assert_eq!(ignored.matches(".env.local").count(), 1, "{screen}");
+    assert!(ignored.contains("  M .env.local +1 -1"), "{screen}");
+    assert!(ignored.contains("-KEY=old"), "{screen}");
+    assert!(ignored.contains("+KEY=newer"), "{screen}");
+    assert!(!ignored.contains("KEY=new\n"), "{screen}");
+    assert!(!ignored.contains("changed since"), "{screen}");
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0);
 }
