@@ -74,6 +74,18 @@ pub struct Ran {
     pub duration_ms: u64,
 }
 
+impl Ran {
+    /// How it ended, in the words the views use for the model's commands
+    /// too: `Exit code: 1`, `killed by SIGKILL (signal 9)`, `interrupted`.
+    pub fn ended(&self) -> String {
+        use quire::tools::shell::result_text;
+        match result_text::signal(&self.status) {
+            Some(sig) => result_text::killed_by(sig),
+            None => self.status.clone(),
+        }
+    }
+}
+
 /// How the commands run, from the config.
 #[derive(Debug, Clone)]
 pub struct Runner {
@@ -255,7 +267,7 @@ pub fn with_commands(message: &str, ran: &[Ran]) -> String {
             block.push('\n');
         }
         if r.exit_code != Some(0) {
-            block.push_str(&format!("({})\n", r.status));
+            block.push_str(&format!("({})\n", r.ended()));
         }
     }
     let label = match ran.len() {
@@ -275,7 +287,7 @@ pub fn print(ran: &Ran) {
         eprintln!("{out}");
     }
     if ran.exit_code != Some(0) {
-        eprintln!("({})", ran.status);
+        eprintln!("({})", ran.ended());
     }
     eprintln!("(the output goes with your next message)");
 }
@@ -322,6 +334,21 @@ mod tests {
             "why?\n\nI ran these commands in the workspace before this message (`!`), with their output:\n```\n$ echo hi\nhi\n$ false\n(Exit code: 1)\n```\n"
         );
         assert_eq!(with_commands("plain", &[]), "plain");
+    }
+
+    #[test]
+    fn a_killed_command_is_worded_as_the_views_word_it() {
+        let killed = Ran {
+            status: "Killed by signal 9 (SIGKILL)".into(),
+            exit_code: None,
+            outcome: "error",
+            ..ran("kill -9 $$", "before\n", 0)
+        };
+        let text = with_commands("why?", &[killed]);
+        assert!(
+            text.contains("$ kill -9 $$\nbefore\n(killed by SIGKILL (signal 9))\n"),
+            "{text}"
+        );
     }
 
     #[test]

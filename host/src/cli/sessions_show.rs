@@ -133,6 +133,9 @@ fn item_lines(item: &Item, status: Option<CallStatus>) -> Vec<String> {
             };
             let (status, body) = shell_parts(output);
             let all: Vec<&str> = body.lines().collect();
+            // What a command printed is output, however it ended: only
+            // its status line (or a result that is all reason) is marked.
+            let out_mark = if status.is_some() { "│" } else { mark };
             let mut lines: Vec<String> = status
                 .into_iter()
                 .map(|s| format!("  {mark} {s}"))
@@ -140,7 +143,7 @@ fn item_lines(item: &Item, status: Option<CallStatus>) -> Vec<String> {
             lines.extend(
                 all.iter()
                     .take(OUTPUT_LINES)
-                    .map(|l| format!("  {mark} {}", clip(l, 120))),
+                    .map(|l| format!("  {out_mark} {}", clip(l, 120))),
             );
             if all.len() > OUTPUT_LINES {
                 lines.push(format!(
@@ -172,15 +175,16 @@ fn item_lines(item: &Item, status: Option<CallStatus>) -> Vec<String> {
 }
 
 /// A shell result's status made one line (`exit 0 · 0.2 s`, or
-/// `Killed by signal 9 (SIGKILL)`), and what the command printed; other
-/// results are all output.
+/// `killed by SIGKILL (signal 9) · 0.2 s`, as the live view says it),
+/// and what the command printed; other results are all output.
 fn shell_parts(output: &str) -> (Option<String>, &str) {
     let Some((status, printed)) = result_text::split(output) else {
         return (None, output);
     };
-    let first = match result_text::exit_code(output) {
-        Some(code) => format!("exit {code}"),
-        None => status.lines().next().unwrap_or("").to_string(),
+    let first = match (result_text::exit_code(output), result_text::signal(output)) {
+        (Some(code), _) => format!("exit {code}"),
+        (None, Some(sig)) => result_text::killed_by(sig),
+        (None, None) => status.lines().next().unwrap_or("").to_string(),
     };
     let time = result_text::wall_time(output)
         .map(|t| format!(" · {t}"))
@@ -304,7 +308,7 @@ mod tests {
         assert_eq!(
             shell_parts(killed),
             (
-                Some("Killed by signal 9 (SIGKILL) · 1.0 s".into()),
+                Some("killed by SIGKILL (signal 9) · 1.0 s".into()),
                 "partial\n"
             )
         );

@@ -211,7 +211,10 @@ fn attempt(files: &[Value], session: &Session) -> Attempt {
             fates[i] = Fate::Left { changed: Some(why) };
             continue;
         }
-        match reverse(&cwd, path, status, d) {
+        // A file added or deleted empty: git's own diff of it (the
+        // recorded one holds no lines to reverse).
+        let empty = steps::empty_file_diff(f);
+        match reverse(&cwd, path, status, empty.as_deref().unwrap_or(d)) {
             Ok(()) => {
                 undone.push(path.to_string());
                 fates[i] = Fate::Undone;

@@ -21,7 +21,8 @@ pub struct Unreverted {
     /// The task ran shell commands.
     pub shell: bool,
     /// After such a task, the files `git status` still shows changed or
-    /// untracked; `None` outside a git repository.
+    /// untracked — the whole working tree's, not only this task's (git
+    /// cannot tell who changed what); `None` outside a git repository.
     pub dirty: Option<Vec<String>>,
 }
 
@@ -36,10 +37,18 @@ pub fn drifted(files: &[Value], cwd: &Path) -> Vec<String> {
     // The last patch of a file says what it should hold, whatever path
     // (a link, another spelling) reached it: an earlier patch of the same
     // file in the task was changed since by that one, not by a command.
+    // A move away from a file is its last patch too: what the file held
+    // before the move is not what it should hold now.
+    let from_of = |f: &Value| {
+        f.get("from")
+            .and_then(Value::as_str)
+            .map(|p| real(&cwd.join(p)))
+    };
     let mut last: Vec<(Option<PathBuf>, &Value)> = Vec::new();
     for f in files {
         let key = real_of(f);
-        last.retain(|(k, _)| *k != key);
+        let from = from_of(f);
+        last.retain(|(k, _)| *k != key && (from.is_none() || *k != from));
         last.push((key, f));
     }
     last.into_iter()
@@ -90,9 +99,17 @@ fn status(cwd: &Path) -> Option<Vec<String>> {
     )
 }
 
+/// What the user is told after a task that ran shell commands.
+const SHELL_LEFT: &str =
+    "not reverted: /undo reverts only patches, not what this task's shell commands changed";
+
 impl Unreverted {
+    /// Nothing stays as the task left it: no change kept since a patch,
+    /// no shell command whose changes /undo cannot know. (A clean `git
+    /// status` says nothing of ignored files, nor of files outside the
+    /// repository, that a command may have written.)
     fn nothing(&self) -> bool {
-        self.kept.is_empty() && (!self.shell || self.dirty.as_ref().is_some_and(Vec::is_empty))
+        self.kept.is_empty() && !self.shell
     }
 
     /// The view's lines after `undone: …`.
@@ -108,20 +125,17 @@ impl Unreverted {
             ));
         }
         if self.shell {
-            match &self.dirty {
-                Some(d) if d.is_empty() => {}
-                Some(d) => said.push(Said::Note(
-                    Tone::Accent,
-                    format!(
-                        "not reverted: /undo reverts only patches, not what this task's shell commands changed; git status still shows: {}",
-                        d.join(", ")
-                    ),
-                )),
-                None => said.push(Said::Note(
-                    Tone::Accent,
-                    "not reverted: /undo reverts only patches, not what this task's shell commands changed".to_string(),
-                )),
-            }
+            let text = match &self.dirty {
+                Some(d) if !d.is_empty() => format!(
+                    "{SHELL_LEFT}; git status shows changes besides the undone patches (not all need be this task's): {}",
+                    d.join(", ")
+                ),
+                Some(_) => format!(
+                    "{SHELL_LEFT} (git status shows none: look at ignored files and files outside the repository)"
+                ),
+                None => SHELL_LEFT.to_string(),
+            };
+            said.push(Said::Note(Tone::Accent, text));
         }
         said
     }
@@ -143,10 +157,13 @@ impl Unreverted {
             text.push_str(" What your shell commands in that turn changed was NOT reverted");
             match &self.dirty {
                 Some(d) if !d.is_empty() => text.push_str(&format!(
-                    "; git status still shows changes in: {}.",
+                    "; git status shows changes besides the undone patches (not all need be from that turn) in: {}.",
                     d.join(", ")
                 )),
-                _ => text.push('.'),
+                Some(_) => text.push_str(
+                    " (git status shows no changes, but ignored files and files outside the repository may have changed).",
+                ),
+                None => text.push('.'),
             }
         }
         Some(text)
@@ -162,12 +179,22 @@ mod tests {
         let u = Unreverted::default();
         assert_eq!(u.note(), None);
         assert!(u.said().is_empty());
+    }
+
+    #[test]
+    fn shell_commands_are_named_even_when_git_status_is_clean() {
         let clean = Unreverted {
             shell: true,
             dirty: Some(Vec::new()),
             ..Unreverted::default()
         };
-        assert_eq!(clean.note(), None);
+        let note = clean.note().unwrap_or_default();
+        assert!(
+            note.contains("was NOT reverted (git status shows no changes"),
+            "{note}"
+        );
+        assert!(!note.contains("back as they were"), "{note}");
+        assert_eq!(clean.said().len(), 1);
     }
 
     #[test]
@@ -180,7 +207,7 @@ mod tests {
         let note = u.note().unwrap_or_default();
         assert!(note.contains("kept in: a.py"), "{note}");
         assert!(
-            note.contains("NOT reverted; git status still shows changes in: a.py, new.txt"),
+            note.contains("NOT reverted; git status shows changes besides the undone patches (not all need be from that turn) in: a.py, new.txt"),
             "{note}"
         );
         assert_eq!(u.said().len(), 2);

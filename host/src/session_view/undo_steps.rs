@@ -93,9 +93,66 @@ pub fn out_of_reach(f: &Value) -> Option<String> {
     let remade = status == Some("deleted")
         && diff.contains("\n@@")
         && !quire::tools::apply_patch::is_partial(diff);
-    (!remade).then(|| {
+    (!remade && empty_file_diff(f).is_none()).then(|| {
         "quire puts it back from a copy of the file as it was, kept in memory by the quire that made the patch, and that copy ended with it (the session was resumed since)".to_string()
     })
+}
+
+/// For a file the patch `f` added empty or deleted while empty (its
+/// record says so: no diff lines, nothing removed; an added one's digest
+/// that of no bytes), the git diff whose reverse undoes it — `git apply
+/// -R` makes the empty file again, or removes it while it is still
+/// empty, with the checks of any other undo; `None` for other files.
+pub fn empty_file_diff(f: &Value) -> Option<String> {
+    let diff = f.get("diff").and_then(Value::as_str)?;
+    let nothing = |k: &str| f.get(k).and_then(Value::as_u64).unwrap_or(0) == 0;
+    if !diff.is_empty() || !nothing("added") || !nothing("removed") {
+        return None;
+    }
+    if f.get(DIFF_LEFT_OUT).and_then(Value::as_bool) == Some(true) {
+        return None;
+    }
+    let path = f.get("path").and_then(Value::as_str)?;
+    let how = match f.get("status").and_then(Value::as_str)? {
+        "deleted" => "deleted",
+        "added"
+            if f.get("sha256").and_then(Value::as_str)
+                == Some(quire::tools::apply_patch::sha256_hex(b"").as_str()) =>
+        {
+            "new"
+        }
+        _ => return None,
+    };
+    // Quoted as git quotes a name it would not write plainly.
+    let name = git_quoted(&format!("a/{path}"));
+    let other = git_quoted(&format!("b/{path}"));
+    Some(format!(
+        "diff --git {name} {other}\n{how} file mode 100644\n"
+    ))
+}
+
+/// `name` as a git diff header holds it: in double quotes with C escapes
+/// when it has a space, a quote, a backslash or a control character.
+fn git_quoted(name: &str) -> String {
+    let plain = name
+        .chars()
+        .all(|c| !c.is_control() && c != '"' && c != '\\' && c != ' ');
+    if plain {
+        return name.to_string();
+    }
+    let mut out = String::from('"');
+    for b in name.bytes() {
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\t' => out.push_str("\\t"),
+            b' '..=b'~' => out.push(char::from(b)),
+            other => out.push_str(&format!("\\{other:03o}")),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Replays a recorded `/undo`; false when its tries do not fit the tasks
@@ -294,6 +351,24 @@ mod tests {
         assert!(super::out_of_reach(&big).is_some());
         let dropped = json!({"status": "modified", "path": "m", "diff": "", "diff_left_out": true});
         assert!(super::out_of_reach(&dropped).is_some_and(|w| w.contains("1.0 MiB")));
+        // Empty when deleted, or added empty: undone from git's own diff.
+        let empty = json!({"status": "deleted", "path": "my e.txt", "diff": "", "added": 0, "removed": 0, "undo_copy": true});
+        assert_eq!(super::out_of_reach(&empty), None);
+        assert_eq!(
+            super::empty_file_diff(&empty).as_deref(),
+            Some("diff --git \"a/my e.txt\" \"b/my e.txt\"\ndeleted file mode 100644\n")
+        );
+        let sha = quire::tools::apply_patch::sha256_hex(b"");
+        let added =
+            json!({"status": "added", "path": "n", "diff": "", "sha256": sha, "undo_copy": true});
+        assert_eq!(super::out_of_reach(&added), None);
+        assert_eq!(
+            super::empty_file_diff(&added).as_deref(),
+            Some("diff --git a/n b/n\nnew file mode 100644\n")
+        );
+        let not_empty =
+            json!({"status": "added", "path": "n", "diff": "", "sha256": "00", "undo_copy": true});
+        assert!(super::out_of_reach(&not_empty).is_some());
         // In the run that made it: its copy is there.
         let live = json!({"status": "moved", "path": "b", "undo": 3});
         assert_eq!(super::out_of_reach(&live), None);

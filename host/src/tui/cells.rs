@@ -78,11 +78,7 @@ pub fn tool(t: &ToolDone<'_>, width: u16, pal: &Palette) -> Vec<Line<'static>> {
         return out;
     }
     if t.name == "shell" && t.status != "denied" {
-        let shown = total_cut(
-            result_text::printed(t.output),
-            result_text::dropped(t.output),
-        );
-        out.extend(folded(&shown, width, pal));
+        out.extend(shell_output(t.output, width, pal));
     } else if t.status != "ok" {
         let reason = failure_reason(t.name, t.output);
         if !reason.is_empty() {
@@ -95,6 +91,13 @@ pub fn tool(t: &ToolDone<'_>, width: u16, pal: &Palette) -> Vec<Line<'static>> {
         }
     }
     out
+}
+
+/// What a shell command printed, folded as under its call's line (the
+/// live cell and a resumed session's replay alike).
+pub fn shell_output(output: &str, width: u16, pal: &Palette) -> Vec<Line<'static>> {
+    let shown = total_cut(result_text::printed(output), result_text::dropped(output));
+    folded(&shown, width, pal)
 }
 
 const CUT_MARK: (&str, &str) = ("[… ", " bytes cut from the middle of this output …]");

@@ -23,6 +23,8 @@ impl App {
         use quire::model::Item;
         let pal = self.pal;
         let mut calls = crate::cli::replayed_calls::ReplayedCalls::default();
+        // The shell calls: their output is shown under them, as live.
+        let mut shells = std::collections::HashSet::new();
         for item in items {
             match item {
                 Item::User { text, typed } => {
@@ -40,7 +42,12 @@ impl App {
                     call_id,
                     name,
                     arguments,
-                } => calls.call(call_id, name, arguments),
+                } => {
+                    if name == "shell" {
+                        shells.insert(call_id.clone());
+                    }
+                    calls.call(call_id, name, arguments);
+                }
                 Item::ToolResult {
                     call_id,
                     output,
@@ -64,6 +71,13 @@ impl App {
                         spans.push(Span::styled(format!(" ({how})"), pal.dim()));
                     }
                     self.commit.push(Line::from(spans));
+                    // What the command printed, however it ended (a
+                    // result that is only a reason has no `Output:`).
+                    let printed = quire::tools::shell::result_text::split(output).is_some();
+                    if shells.contains(call_id) && status != CallStatus::Denied && printed {
+                        let lines = cells::shell_output(output, self.width, &pal);
+                        self.commit.extend(lines);
+                    }
                 }
                 Item::Image { name, .. } => self
                     .commit
@@ -273,10 +287,33 @@ mod tests {
             "✗ shell: false (exit 1)",
             "⊘ shell: rm -rf x (denied)",
             "✓ shell: ls",
+            "  └ a",
             "⊘ shell: cat .env (denied)",
         ] {
             assert!(lines.iter().any(|l| l == want), "{want} in {lines:#?}");
         }
+    }
+
+    #[test]
+    fn a_resumed_killed_command_shows_its_output_as_live() {
+        let mut app = App::new(Palette::new(false), 100, Vec::new());
+        app.replay(
+            &[
+                call("k", "echo before; kill -9 $$"),
+                result(
+                    "k",
+                    "Killed by signal 9 (SIGKILL)\nWall time: 0.0 s\nOutput:\nbefore\n",
+                    true,
+                ),
+            ],
+            &HashMap::new(),
+        );
+        let lines: Vec<String> = app.commit.iter().map(|l| l.to_string()).collect();
+        let head = lines
+            .iter()
+            .position(|l| l == "✗ shell: echo before; kill -9 $$ (killed by SIGKILL (signal 9))");
+        let out = lines.iter().position(|l| l == "  └ before");
+        assert!(head.is_some() && out == head.map(|h| h + 1), "{lines:#?}");
     }
 
     #[test]

@@ -120,6 +120,21 @@ fn piped_lines_run_bang_commands_too() {
     assert!(carried(body), "{body}");
 }
 
+#[test]
+fn a_killed_bang_command_is_worded_as_the_model_s_killed_command() {
+    let env = TestEnv::new("chat");
+    env.server.push(Reply::text("seen it"));
+    let r = line_mode(&env, "!echo before; kill -9 $$\nwhy?\n");
+    let killed = "before\n(killed by SIGKILL (signal 9))\n";
+    assert!(r.stderr.contains(killed), "{}", r.stderr);
+    assert!(!r.stderr.contains("Killed by signal"), "{}", r.stderr);
+    let body = &env.server.requests()[0].raw_body;
+    assert!(
+        body.contains("before\\n(killed by SIGKILL (signal 9))"),
+        "{body}"
+    );
+}
+
 /// What is said when `!` output is left with the conversation it ran in.
 const LEFT_BEHIND: &str = "stays with the conversation you left";
 

@@ -148,3 +148,39 @@ fn undo_says_a_file_changed_only_when_it_did() {
     );
     assert_eq!(env.read("a.txt"), "one\nthree\n");
 }
+
+/// One patch updates f.txt, then updates and moves it (two entries for
+/// f.txt): /undo puts it back byte for byte, without a `kept in` note
+/// for quire's own later patch.
+#[test]
+fn undo_of_an_update_then_a_move_of_one_file_keeps_nothing() {
+    let env = TestEnv::new("chat");
+    let lines = "1\n2\n3\n4\n5\n6\n7\n8\n9\n";
+    env.write("f.txt", lines);
+    env.commit_all();
+    env.server.push_all([
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Update File: f.txt\n@@\n 2\n-3\n+THREE\n 4\n*** End Patch\n"}),
+        ),
+        Reply::text("t1"),
+        Reply::tool_call(
+            "q",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Update File: f.txt\n@@\n 2\n-THREE\n+3again\n 4\n*** Update File: f.txt\n*** Move to: g.txt\n@@\n 7\n-8\n+EIGHT\n 9\n*** End Patch\n"}),
+        ),
+        Reply::text("t2"),
+    ]);
+    let r = line_mode(&env, "one\ntwo\n/undo\n");
+    let err = &r.stderr;
+    assert!(err.contains("undone: "), "{err}");
+    assert!(!err.contains("cannot undo"), "{err}");
+    assert!(!err.contains("kept in"), "{err}");
+    assert_eq!(
+        env.read("f.txt"),
+        lines.replace("3\n4", "THREE\n4"),
+        "{err}"
+    );
+    assert!(!env.repo_path().join("g.txt").exists(), "{err}");
+}

@@ -155,3 +155,53 @@ fn a_session_file_without_patch_records_resumes_with_the_old_answer() {
     assert_eq!(env.read("calc.py"), FIXED);
     assert_eq!(pty.quit_at_prompt(), 0);
 }
+
+#[test]
+fn undo_after_resume_makes_a_deleted_empty_file_again_and_removes_an_added_empty_one() {
+    let env = TestEnv::new("chat");
+    env.write("empty.txt", "");
+    env.write("kept.txt", "kept\n");
+    env.commit_all();
+    env.server.push_all([
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Delete File: empty.txt\n*** Add File: sub/new.txt\n*** End Patch\n"}),
+        ),
+        Reply::text("tidied"),
+    ]);
+    exec(&env, "tidy up");
+    let root = env.repo_path();
+    assert!(!root.join("empty.txt").exists());
+    assert_eq!(env.read("sub/new.txt"), "");
+    let mut pty = line_mode(&env, &["resume", "last"]);
+    say(&mut pty, "/undo");
+    pty.wait_text("undone: sub/new.txt, empty.txt");
+    assert!(!pty.screen().contains("cannot undo"), "{}", pty.screen());
+    assert_eq!(env.read("empty.txt"), "", "made again, empty");
+    assert!(!root.join("sub/new.txt").exists());
+    assert!(!root.join("sub").exists(), "the folder the patch made");
+    assert_eq!(pty.quit_at_prompt(), 0);
+}
+
+#[test]
+fn undo_after_resume_leaves_an_added_empty_file_written_since() {
+    let env = TestEnv::new("chat");
+    env.write("kept.txt", "kept\n");
+    env.commit_all();
+    env.server.push_all([
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Add File: e.txt\n*** End Patch\n"}),
+        ),
+        Reply::text("added"),
+    ]);
+    exec(&env, "add it");
+    env.write("e.txt", "mine\n");
+    let mut pty = line_mode(&env, &["resume", "last"]);
+    say(&mut pty, "/undo");
+    pty.wait_text("cannot undo e.txt: it changed since the patch");
+    assert_eq!(env.read("e.txt"), "mine\n");
+    assert_eq!(pty.quit_at_prompt(), 0);
+}

@@ -44,7 +44,7 @@ fn undo_names_what_the_turns_shell_commands_changed_and_left() {
         "{err}"
     );
     assert!(
-        err.contains("not reverted: /undo reverts only patches, not what this task's shell commands changed; git status still shows: calc.py, shell-made.txt"),
+        err.contains("not reverted: /undo reverts only patches, not what this task's shell commands changed; git status shows changes besides the undone patches (not all need be this task's): calc.py, shell-made.txt"),
         "{err}"
     );
     let reqs = env.server.requests();
@@ -55,7 +55,7 @@ fn undo_names_what_the_turns_shell_commands_changed_and_left() {
     );
     assert!(!last.contains("back as they were"), "{last}");
     assert!(
-        last.contains("What your shell commands in that turn changed was NOT reverted; git status still shows changes in: calc.py, shell-made.txt."),
+        last.contains("What your shell commands in that turn changed was NOT reverted; git status shows changes besides the undone patches (not all need be from that turn) in: calc.py, shell-made.txt."),
         "{last}"
     );
 }
@@ -134,7 +134,7 @@ fn undo_counts_a_file_the_shell_put_back_as_undone_and_names_the_shells_changes(
     );
     assert!(!err.contains("a.txt, b.txt"), "{err}");
     // Both /undos name what the shell commands changed.
-    let line = "not reverted: /undo reverts only patches, not what this task's shell commands changed; git status still shows: a.txt, side.txt";
+    let line = "not reverted: /undo reverts only patches, not what this task's shell commands changed; git status shows changes besides the undone patches (not all need be this task's): a.txt, side.txt";
     assert_eq!(err.matches(line).count(), 2, "{err}");
     let reqs = env.server.requests();
     let last = &reqs[reqs.len() - 1].raw_body;
@@ -142,4 +142,73 @@ fn undo_counts_a_file_the_shell_put_back_as_undone_and_names_the_shells_changes(
         last.contains("the user reverted your changes to b.txt with /undo"),
         "{last}"
     );
+}
+
+/// The turn of tester finding 1: a shell command writes where git does
+/// not look (an ignored folder), a patch adds a file.
+fn ignored_shell_write_and_a_patch() -> [Reply; 3] {
+    [
+        Reply::tool_call(
+            "s",
+            "shell",
+            json!({"command": "mkdir -p out; echo s > out/shellmade.txt"}),
+        ),
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Add File: p.txt\n+p\n*** End Patch\n"}),
+        ),
+        Reply::text("t1"),
+    ]
+}
+
+const CLEAN_LINE: &str = "not reverted: /undo reverts only patches, not what this task's shell commands changed (git status shows none: look at ignored files and files outside the repository)";
+const CLEAN_NOTE: &str = "What your shell commands in that turn changed was NOT reverted (git status shows no changes, but ignored files and files outside the repository may have changed).";
+
+fn ignoring_repo() -> TestEnv {
+    let env = TestEnv::new("chat");
+    env.git(&["config", "user.email", "t@example.com"]);
+    env.git(&["config", "user.name", "t"]);
+    env.write(".gitignore", "out/\n");
+    env.commit_all();
+    env
+}
+
+#[test]
+fn undo_names_shell_changes_git_status_does_not_show() {
+    let env = ignoring_repo();
+    env.server.push_all(ignored_shell_write_and_a_patch());
+    env.server.push(Reply::text("understood"));
+    let r = line_mode_args(&env, &["--yolo"], "make them\n/undo\nwhat now?\n", &[]);
+    let err = &r.stderr;
+    assert!(err.contains("undone: p.txt"), "{err}");
+    assert!(err.contains(CLEAN_LINE), "{err}");
+    assert_eq!(env.read("out/shellmade.txt"), "s\n");
+    let reqs = env.server.requests();
+    let last = &reqs[reqs.len() - 1].raw_body;
+    assert!(!last.contains("back as they were"), "{last}");
+    assert!(last.contains(CLEAN_NOTE), "{last}");
+}
+
+#[test]
+fn undo_after_resume_names_shell_changes_git_status_does_not_show() {
+    let env = ignoring_repo();
+    env.server.push_all(ignored_shell_write_and_a_patch());
+    let run = env.run(&["exec", "--yolo", "make them"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    env.server.push(Reply::text("understood"));
+    let mut cmd = env.command(&["resume", "last"]);
+    cmd.env("TERM", "dumb");
+    let mut pty = crate::support::pty::Pty::spawn(cmd, 40, 260);
+    pty.wait_text("› ");
+    pty.send("/undo\r");
+    pty.wait_text("undone: p.txt");
+    pty.wait_text(CLEAN_LINE);
+    pty.send("what now?\r");
+    pty.wait_text("understood");
+    assert_eq!(pty.quit_at_prompt(), 0);
+    let reqs = env.server.requests();
+    let last = &reqs[reqs.len() - 1].raw_body;
+    assert!(!last.contains("back as they were"), "{last}");
+    assert!(last.contains(CLEAN_NOTE), "{last}");
 }
