@@ -36,6 +36,13 @@ impl Session {
         self.config.approval
     }
 
+    /// The folders outside the workspace patches may write under without
+    /// asking, allowed by "always" answers this session (kept by `/new`
+    /// as the commands' "always" answers are).
+    pub fn outside_folders_allowed(&self) -> Vec<std::path::PathBuf> {
+        crate::tools::Approver::outside_folders(self.approver.as_ref())
+    }
+
     /// Changes when quire asks before acting (`/approvals POLICY`).
     pub fn set_approval(&mut self, policy: ApprovalPolicy) {
         let changed = policy != self.config.approval;

@@ -91,7 +91,7 @@ impl Approver for TerminalApprover {
             match read {
                 Input::Line(l) => match l.trim().to_ascii_lowercase().as_str() {
                     "y" | "yes" => break ApprovalDecision::Approved,
-                    "a" | "always" if request.always_key.is_some() => {
+                    "a" | "always" if request.offers_always() => {
                         break ApprovalDecision::ApprovedAlways;
                     }
                     "n" | "no" | "" => break ApprovalDecision::Denied,
@@ -104,11 +104,7 @@ impl Approver for TerminalApprover {
                     }
                     _ => eprintln!(
                         "answer y, n, r{}",
-                        if request.always_key.is_some() {
-                            " or a"
-                        } else {
-                            ""
-                        }
+                        if request.offers_always() { " or a" } else { "" }
                     ),
                 },
                 Input::Failed(why) => eprintln!("error: {why}"),

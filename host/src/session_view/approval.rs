@@ -89,12 +89,15 @@ pub fn question(r: &ApprovalRequest) -> String {
 }
 
 /// The answers: yes, no, no-and-tell-why, and always for the command
-/// prefix when there is one.
+/// prefix when there is one, or for the folders of a patch writing
+/// outside the workspace.
 pub fn choices(r: &ApprovalRequest) -> String {
-    let always = match &r.always_key {
-        Some(k) if k.chars().any(hidden) => format!("  [a] always allow {}", shown(k)),
-        Some(k) => format!("  [a] always allow \"{k}\""),
-        None => String::new(),
+    let folders = r.outside_writes.as_ref().filter(|w| w.offers_always());
+    let always = match (&r.always_key, folders) {
+        (Some(k), _) if k.chars().any(hidden) => format!("  [a] always allow {}", shown(k)),
+        (Some(k), _) => format!("  [a] always allow \"{k}\""),
+        (None, Some(w)) => format!("  [a] always for {} this session", w.shown),
+        (None, None) => String::new(),
     };
     format!("[y] yes  [n] no  [r] no, and tell it why{always}")
 }
@@ -136,6 +139,7 @@ mod tests {
             code_in: Vec::new(),
             asked_again: None,
             workspace_programs: Vec::new(),
+            outside_writes: None,
         }
     }
 
@@ -220,5 +224,28 @@ mod tests {
             "{}",
             text(&body(&r))
         );
+    }
+
+    #[test]
+    fn a_patch_outside_offers_always_for_its_folders_only_when_it_has_some() {
+        let mut r = request("M ../o/a.txt", true);
+        r.tool = "apply_patch".into();
+        r.always_key = None;
+        let mut w = quire::tools::approval::OutsideWrites {
+            paths: vec!["/w/o/a.txt".into()],
+            folders: vec!["/w/o".into()],
+            shown: "../o".into(),
+            asked_inside: false,
+        };
+        r.outside_writes = Some(w.clone());
+        assert_eq!(
+            choices(&r),
+            "[y] yes  [n] no  [r] no, and tell it why  [a] always for ../o this session"
+        );
+        assert!(r.offers_always());
+        w.folders.clear();
+        r.outside_writes = Some(w);
+        assert_eq!(choices(&r), "[y] yes  [n] no  [r] no, and tell it why");
+        assert!(!r.offers_always());
     }
 }

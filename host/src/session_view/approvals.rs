@@ -152,5 +152,16 @@ fn panel(session: &Session) -> Vec<Said> {
         "  /approvals never|on-request|untrusted   the approval policy alone, the sandbox kept"
             .to_string(),
     );
+    let folders = session.outside_folders_allowed();
+    if !folders.is_empty() {
+        let named: Vec<String> = folders
+            .iter()
+            .map(|f| quire::printable::quoted_name(&f.display().to_string()).into_owned())
+            .collect();
+        lines.push(format!(
+            "patches outside the workspace allowed without asking this session, under: {}",
+            named.join(", ")
+        ));
+    }
     vec![Said::Lines(lines)]
 }

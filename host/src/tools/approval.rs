@@ -1,6 +1,7 @@
 //! Approval policy: which actions need the user's consent, and the
 //! [`Approver`] that asks.
 
+mod outside_folders;
 mod paused;
 mod remember;
 pub mod workspace_print;
@@ -10,6 +11,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::apply_patch::FileDiff;
+pub use outside_folders::OutsideWrites;
 pub use paused::PausedWhileAsking;
 pub use remember::RememberingApprover;
 
@@ -81,6 +83,22 @@ pub struct ApprovalRequest {
     /// workspace's `.venv/bin/pytest`, `./x`): shown with a warning.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub workspace_programs: Vec<WorkspaceProgram>,
+    /// A patch writing outside the workspace: where, and the folders an
+    /// "always" answer allows such patches under for the session.
+    #[serde(skip)]
+    pub outside_writes: Option<OutsideWrites>,
+}
+
+impl ApprovalRequest {
+    /// Whether the question offers "always": for a command's prefix, or
+    /// for the folders of a patch writing outside the workspace.
+    pub fn offers_always(&self) -> bool {
+        self.always_key.is_some()
+            || self
+                .outside_writes
+                .as_ref()
+                .is_some_and(OutsideWrites::offers_always)
+    }
 }
 
 /// A word of a command and the file it runs, which lies where the
@@ -145,6 +163,12 @@ pub trait Approver: Send + Sync {
     /// holds while its code is unchanged takes the files as the run left
     /// them (what the approved command wrote itself is no change).
     async fn ran(&self, _always_key: &str) {}
+
+    /// The folders patches may write under outside the workspace without
+    /// asking, allowed by "always" answers this session.
+    fn outside_folders(&self) -> Vec<PathBuf> {
+        Vec::new()
+    }
 }
 
 /// Characters of a call's arguments shown when asking.
@@ -186,6 +210,7 @@ pub async fn ask_before_call(
         code_in: Vec::new(),
         asked_again: None,
         workspace_programs: Vec::new(),
+        outside_writes: None,
     };
     match approver.ask(request).await {
         ApprovalDecision::Approved | ApprovalDecision::ApprovedAlways => Ok(()),
@@ -345,6 +370,7 @@ mod tests {
             code_in: Vec::new(),
             asked_again: None,
             workspace_programs: Vec::new(),
+            outside_writes: None,
         };
         let pause = std::time::Duration::from_millis(30);
         // The interrupt drops the ask, as the registry's select does.

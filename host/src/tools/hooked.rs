@@ -182,6 +182,7 @@ pub(super) async fn call(
             code_in: Vec::new(),
             asked_again: None,
             workspace_programs: Vec::new(),
+            outside_writes: None,
         };
         // As every approval prompt: PermissionRequest hooks first, the
         // Notification hooks (`permission_prompt`) while the user is asked.

@@ -183,6 +183,7 @@ pub fn shell_request(command: &str) -> ApprovalRequest {
         code_in: Vec::new(),
         asked_again: None,
         workspace_programs: Vec::new(),
+        outside_writes: None,
     }
 }
 

@@ -204,7 +204,7 @@ fn approval_key(p: &mut super::approve::Pending, k: KeyEvent) -> Action {
     match k.code {
         KeyCode::Char('y') if read => p.answer(Answer::Yes),
         KeyCode::Char('n') => p.answer(Answer::No),
-        KeyCode::Char('a') if read && p.request.always_key.is_some() => p.answer(Answer::Always),
+        KeyCode::Char('a') if read && p.request.offers_always() => p.answer(Answer::Always),
         KeyCode::Char('r') => p.reason = Some(Composer::new(Vec::new())),
         _ => {}
     }

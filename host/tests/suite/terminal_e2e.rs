@@ -90,6 +90,7 @@ mod model_wait;
 mod narrow;
 mod new_rereads;
 mod no_size;
+mod outside_always;
 mod outside_patch;
 mod paste;
 mod paused_prompt;

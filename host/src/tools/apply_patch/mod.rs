@@ -7,6 +7,7 @@
 //! and the result says so (the registry waits for it, see
 //! `tools::writing`).
 
+mod allow_folder;
 mod apply;
 mod beneath;
 mod bom;
@@ -135,6 +136,7 @@ impl TypedTool for ApplyPatch {
                 code_in: Vec::new(),
                 asked_again: None,
                 workspace_programs: Vec::new(),
+                outside_writes: outside.as_ref().map(|o| o.writes.clone()),
             };
             if ctx.approver.ask(request).await == ApprovalDecision::Denied {
                 let denial = approval::denial_text(ctx.approver.as_ref(), "this patch");

@@ -6,11 +6,14 @@
 //! `..`, an absolute path or a link anywhere on the way, a Move's
 //! destination too) is named with where it really is, in the reason and
 //! on its file's line. The user's protected settings folders stay
-//! refused, before anyone is asked.
+//! refused, before anyone is asked. The question offers "always" for
+//! the folders the patch writes in ([`super::allow_folder`]).
 
+use super::allow_folder;
 use super::diff::FileDiff;
 use super::parse::FileOp;
 use super::plan::{self, Beyond, Change, PlanError, Prepared, Scope};
+use crate::tools::approval::OutsideWrites;
 use crate::tools::{ApprovalPolicy, SandboxMode, ToolError};
 
 /// Why a patch that writes outside the workspace is asked about.
@@ -20,6 +23,8 @@ pub(super) struct Outside {
     /// The refusal the patch would get without approval (for the model,
     /// when the user or a non-interactive run says no).
     pub refusal: String,
+    /// Where it writes outside, and what "always" would allow.
+    pub writes: OutsideWrites,
 }
 
 /// The prepared patch, and why to ask when it writes outside the
@@ -63,6 +68,18 @@ pub(super) async fn prepare(
     if !may_ask {
         return Err(ToolError::Denied(refusal));
     }
+    // Under untrusted a write inside the workspace is asked about too,
+    // and no outside folder allowed answers it.
+    let asked_inside = policy == ApprovalPolicy::Untrusted
+        && every_path(&ops).any(|p| !all.iter().any(|b| b.shown == *p));
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(std::path::PathBuf::from);
+    let paths = all.iter().map(|b| b.real.clone()).collect();
+    let cwd = scope.cwd.clone();
+    let writes =
+        super::blocking(move || allow_folder::writes(paths, &cwd, home.as_deref(), asked_inside))
+            .await?;
     let wide = Scope {
         outside_approved: true,
         ..scope
@@ -83,8 +100,20 @@ pub(super) async fn prepare(
                 listed(&all)
             ),
             refusal,
+            writes,
         }),
     ))
+}
+
+/// Every path a patch names (a move's destination too).
+fn every_path(ops: &[FileOp]) -> impl Iterator<Item = &String> {
+    ops.iter().flat_map(|op| {
+        let (path, to) = match op {
+            FileOp::Add { path, .. } | FileOp::Delete { path } => (path, None),
+            FileOp::Update { path, move_to, .. } => (path, move_to.as_ref()),
+        };
+        std::iter::once(path).chain(to)
+    })
 }
 
 /// `a → /real/a, b → /real/b` (a path shown as it is when it is its

@@ -5,10 +5,13 @@
 //! after an edit by apply_patch or a sandboxed command, the same command
 //! would run the model's new code with the network and the whole disk, so
 //! the user is asked again, told what changed. A yes re-arms it.
+//! "Always" for a patch writing outside the workspace allows its folders
+//! ([`super::outside_folders`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use super::outside_folders::Allowed;
 use super::workspace_print::{self, Difference, Fingerprint};
 use super::{ApprovalDecision, ApprovalRequest, Approver};
 
@@ -25,6 +28,8 @@ pub struct RememberingApprover<A> {
     running: Mutex<HashMap<String, Others>>,
     /// How [`Others`] are read ([`Others::now`]; tests give their own).
     others: fn() -> Others,
+    /// Folders patches may write under outside the workspace.
+    outside: Allowed,
 }
 
 /// What else could write the workspace while an approved command ran: a
@@ -68,6 +73,7 @@ impl<A: Approver> RememberingApprover<A> {
             always: Mutex::new(HashMap::new()),
             running: Mutex::new(HashMap::new()),
             others,
+            outside: Allowed::default(),
         }
     }
 
@@ -85,6 +91,24 @@ impl<A: Approver> RememberingApprover<A> {
         if let Ok(mut running) = self.running.lock() {
             running.insert(key.to_string(), (self.others)());
         }
+    }
+
+    /// A request without a command key: a patch writing outside the
+    /// workspace under folders allowed before is answered here, and an
+    /// "always" for one allows its folders.
+    async fn ask_unkeyed(&self, request: ApprovalRequest) -> ApprovalDecision {
+        let Some(writes) = request.outside_writes.clone() else {
+            return self.inner.ask(request).await;
+        };
+        if writes.allowed_by(&self.outside.list()) {
+            tracing::debug!(paths = ?writes.paths, "outside patch: under a folder allowed this session");
+            return ApprovalDecision::Approved;
+        }
+        let decision = self.inner.ask(request).await;
+        if decision == ApprovalDecision::ApprovedAlways {
+            self.outside.add(&writes.folders);
+        }
+        decision
     }
 }
 
@@ -105,7 +129,7 @@ fn asked_again(key: &str, difference: &Difference) -> String {
 impl<A: Approver> Approver for RememberingApprover<A> {
     async fn ask(&self, mut request: ApprovalRequest) -> ApprovalDecision {
         let Some(key) = request.always_key.clone() else {
-            return self.inner.ask(request).await;
+            return self.ask_unkeyed(request).await;
         };
         let code = request.code_in.clone();
         match self.remembered(&key) {
@@ -143,6 +167,10 @@ impl<A: Approver> Approver for RememberingApprover<A> {
     }
 
     super::inner_answers!();
+
+    fn outside_folders(&self) -> Vec<std::path::PathBuf> {
+        self.outside.list()
+    }
 
     async fn ran(&self, always_key: &str) {
         let ours = self

@@ -85,6 +85,7 @@ fn make_test(code_in: &[&Path]) -> ApprovalRequest {
         code_in: code_in.iter().map(|p| p.to_path_buf()).collect(),
         asked_again: None,
         workspace_programs: Vec::new(),
+        outside_writes: None,
     }
 }
 
@@ -195,4 +196,38 @@ async fn commands_running_no_workspace_code_keep_their_always() {
     // That "always" never stands for the same key running code.
     a.ask(make_test(&[&root])).await;
     assert_eq!(asked(&a).len(), 2);
+}
+
+fn outside_patch(paths: &[&str], folders: &[&str]) -> ApprovalRequest {
+    ApprovalRequest {
+        tool: "apply_patch".into(),
+        escalated: true,
+        outside_writes: Some(super::super::OutsideWrites {
+            paths: paths.iter().map(PathBuf::from).collect(),
+            folders: folders.iter().map(PathBuf::from).collect(),
+            shown: String::new(),
+            asked_inside: false,
+        }),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn always_for_an_outside_patch_allows_its_folder_for_later_patches() {
+    let a = user(vec![ApprovedAlways, Approved, ApprovedAlways]);
+    let first = outside_patch(&["/o/repo/a"], &["/o/repo"]);
+    assert_eq!(a.ask(first).await, ApprovedAlways);
+    assert_eq!(a.outside_folders(), [PathBuf::from("/o/repo")]);
+    // Under it: not asked.
+    let second = outside_patch(&["/o/repo/src/b"], &["/o/repo"]);
+    assert_eq!(a.ask(second).await, Approved);
+    assert_eq!(a.inner.asked.lock().unwrap().len(), 1);
+    // Elsewhere: asked.
+    let third = outside_patch(&["/o/other/c"], &["/o/other"]);
+    assert_eq!(a.ask(third).await, Approved);
+    assert_eq!(a.inner.asked.lock().unwrap().len(), 2);
+    // An "always" where none was offered allows nothing.
+    let fourth = outside_patch(&["/x/d"], &[]);
+    assert_eq!(a.ask(fourth).await, ApprovedAlways);
+    assert_eq!(a.outside_folders(), [PathBuf::from("/o/repo")]);
 }

@@ -238,6 +238,7 @@ async fn approve(
             code_in,
             asked_again: None,
             workspace_programs: planted,
+            outside_writes: None,
         };
         match ctx.approver.ask(request).await {
             ApprovalDecision::Approved | ApprovalDecision::ApprovedAlways => {}

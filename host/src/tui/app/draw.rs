@@ -389,6 +389,7 @@ mod tests {
             code_in: Vec::new(),
             asked_again: None,
             workspace_programs: Vec::new(),
+            outside_writes: None,
         };
         let pager = show_request(&mut app, &request);
         let (reply, _answer) = tokio::sync::oneshot::channel();
@@ -439,6 +440,7 @@ mod tests {
             code_in: Vec::new(),
             asked_again: None,
             workspace_programs: Vec::new(),
+            outside_writes: None,
         };
         let (reply, _answer) = tokio::sync::oneshot::channel();
         app.approval = Some(Pending::new((request, reply), None));

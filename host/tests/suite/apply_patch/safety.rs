@@ -152,6 +152,7 @@ async fn untrusted_asks_and_a_denial_writes_nothing() {
             code_in: Vec::new(),
             asked_again: None,
             workspace_programs: Vec::new(),
+            outside_writes: None,
         }]
     );
     assert_eq!(ws.read("a.rs"), "x\n");
