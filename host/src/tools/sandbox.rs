@@ -57,6 +57,11 @@ impl std::fmt::Display for SandboxMode {
 pub const FIXED_BY: &str =
     "its permissionMode: plan (Claude Code) or sandbox_mode = \"read-only\" (Codex)";
 
+/// How the user lets the model write the workspace when the session's
+/// sandbox is read-only (set at start or by `/approvals read-only`), as
+/// said to the model: both ways, in the session and at start.
+pub const WRITES_ALLOWED_BY: &str = "/approvals auto in the session (the interactive view or the line mode), or --sandbox workspace-write when starting quire";
+
 /// A resolved policy for one command.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SandboxPolicy {

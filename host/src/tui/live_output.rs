@@ -74,10 +74,12 @@ impl Tail {
         all.split_off(skip)
     }
 
-    /// The rows under the working line: dimmed, cut to `width`.
-    pub fn rows(&self, width: u16, pal: &Palette) -> Vec<Line<'static>> {
+    /// The rows under the working line, its `last` lines at most:
+    /// dimmed, cut to `width`.
+    pub fn rows(&self, width: u16, last: usize, pal: &Palette) -> Vec<Line<'static>> {
         let max = usize::from(width).saturating_sub(4).max(1);
-        self.shown()
+        let shown = self.shown();
+        shown[shown.len().saturating_sub(last)..]
             .iter()
             .enumerate()
             .map(|(i, l)| {
@@ -144,7 +146,7 @@ mod tests {
     fn long_lines_are_cut_to_the_width() {
         let mut t = Tail::default();
         t.push(&format!("{}\n", "y".repeat(200)));
-        let rows = t.rows(40, &Palette::new(false));
+        let rows = t.rows(40, ROWS, &Palette::new(false));
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].width(), 40);
     }

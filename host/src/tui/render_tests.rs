@@ -507,4 +507,5 @@ fn a_long_plan_step_wraps_under_its_text() {
     }
 }
 
+mod live_area;
 mod wrapped;

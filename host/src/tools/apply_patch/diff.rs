@@ -2,7 +2,10 @@
 //! approval prompt, the JSON events and the terminal view.
 
 use serde::Serialize;
-use similar::{ChangeTag, TextDiff};
+use similar::udiff::UnifiedHunkHeader;
+use similar::{DiffOp, DiffTag, group_diff_ops};
+
+use super::line_diff;
 
 use super::scan::Scan;
 use super::udiff::Body;
@@ -52,15 +55,18 @@ impl FileDiff {
         // line split also ends a line at a lone `\r`.
         let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
         let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
-        let diff = TextDiff::configure()
-            .newline_terminated(true)
-            .diff_slices(&old_lines, &new_lines);
+        // Bounded (`line_diff`): never Myers' unbounded search.
+        let ops = line_diff::ops(&old_lines, &new_lines);
         let (mut added, mut removed) = (0, 0);
-        for change in diff.iter_all_changes() {
-            match change.tag() {
-                ChangeTag::Insert => added += 1,
-                ChangeTag::Delete => removed += 1,
-                ChangeTag::Equal => {}
+        for op in &ops {
+            match op.tag() {
+                DiffTag::Insert => added += op.new_range().len(),
+                DiffTag::Delete => removed += op.old_range().len(),
+                DiffTag::Replace => {
+                    added += op.new_range().len();
+                    removed += op.old_range().len();
+                }
+                DiffTag::Equal => {}
             }
         }
         let a = if status == "added" {
@@ -73,11 +79,7 @@ impl FileDiff {
         } else {
             format!("b/{path}")
         };
-        let text = diff
-            .unified_diff()
-            .context_radius(3)
-            .header(&a, &b)
-            .to_string();
+        let text = unified(&old_lines, &new_lines, ops, &a, &b);
         FileDiff {
             status,
             path: path.to_string(),
@@ -220,6 +222,29 @@ pub fn is_binary(bytes: &[u8]) -> bool {
     bytes.contains(&0) || std::str::from_utf8(bytes).is_err()
 }
 
+/// The unified diff of `ops` (3 lines of context) under the header
+/// lines `--- a` and `+++ b`; empty when nothing changed. Written as
+/// similar's `UnifiedDiff` writes it, from ops made in bounded time.
+fn unified(old: &[&str], new: &[&str], ops: Vec<DiffOp>, a: &str, b: &str) -> String {
+    let groups = group_diff_ops(ops, 3);
+    if groups.iter().all(Vec::is_empty) {
+        return String::new();
+    }
+    let mut out = format!("--- {a}\n+++ {b}\n");
+    for group in groups.into_iter().filter(|g| !g.is_empty()) {
+        out.push_str(&format!("{}\n", UnifiedHunkHeader::new(&group)));
+        for op in &group {
+            for change in op.iter_changes(old, new) {
+                out.push_str(&format!("{}{}", change.tag(), change.value()));
+                if change.missing_newline() {
+                    out.push_str("\n\\ No newline at end of file\n");
+                }
+            }
+        }
+    }
+    out
+}
+
 fn cap(text: String) -> String {
     if text.len() <= MAX_DIFF_BYTES {
         return text;
@@ -271,6 +296,27 @@ mod tests {
             "{}",
             &d.diff[d.diff.len() - 80..]
         );
+    }
+
+    #[test]
+    fn a_whole_file_rewritten_is_diffed_in_bounded_time() {
+        let old: String = (1..=20_000).map(|i| format!("{i}\n")).collect();
+        let new: String = (1..=20_000).map(|i| format!("X{i}\n")).collect();
+        let d = FileDiff::new("modified", "big.txt", None, &old, &new);
+        assert_eq!((d.added, d.removed), (20_000, 20_000));
+        assert!(
+            d.diff
+                .starts_with("--- a/big.txt\n+++ b/big.txt\n@@ -1,20000 +1,20000 @@\n-1\n-2\n"),
+            "{}",
+            &d.diff[..200]
+        );
+        // A few changes far apart are still shown as themselves.
+        let few = old
+            .replacen("\n10\n", "\nten\n", 1)
+            .replacen("\n19990\n", "\n\n", 1);
+        let d = FileDiff::new("modified", "big.txt", None, &old, &few);
+        assert_eq!((d.added, d.removed), (2, 2), "{}", d.diff);
+        assert_eq!(d.diff.matches("@@ -").count(), 2, "{}", d.diff);
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod beneath;
 mod bom;
 mod commit;
 mod diff;
+mod line_diff;
 mod originals;
 mod outside;
 mod parse;
@@ -350,6 +351,9 @@ fn read_only_denial(fixed: bool) -> String {
             crate::tools::sandbox::FIXED_BY
         )
     } else {
-        "the sandbox is read-only (the session's sandbox setting: --sandbox read-only, or sandbox = \"read-only\" in its config), so apply_patch cannot change files. Tell the user what you would change; they can restart quire with --sandbox workspace-write to allow edits.".into()
+        format!(
+            "the sandbox is read-only (the session's sandbox setting: --sandbox read-only or sandbox = \"read-only\" in its config at start, or /approvals read-only in the session), so apply_patch cannot change files. Tell the user what you would change; they can allow edits with {}.",
+            crate::tools::sandbox::WRITES_ALLOWED_BY
+        )
     }
 }

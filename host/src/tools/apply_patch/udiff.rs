@@ -4,12 +4,15 @@
 //! not of the file (a one-line change to a 100 MB file diffs one line).
 //! Context lines are the file's own. Each line keeps its own end (LF or
 //! CRLF) and line 1 its byte order mark: the diff is the file's bytes, so
-//! `git apply -R` puts the file back exactly.
+//! `git apply -R` puts the file back exactly. Each place is diffed in
+//! bounded time (`line_diff`): a large one that shares little with what
+//! it replaces is shown as all its old lines removed, all new ones added.
 
-use similar::{Algorithm, DiffOp, capture_diff_slices};
+use similar::DiffOp;
 
 use super::apply::{Ended, Text, eol};
 use super::bom::BOM;
+use super::line_diff;
 
 /// Lines of context around each change.
 const CONTEXT: usize = 3;
@@ -69,7 +72,7 @@ pub fn body<'a>(text: &Text<'a>, edits: &[Edit<'a>]) -> Body {
         // Positions counted here: similar's index of the other side of
         // an insert or a delete is not always where it happens.
         let (mut o, mut n) = (0, 0);
-        for op in capture_diff_slices(Algorithm::Myers, &before, &after) {
+        for op in line_diff::ops(&before, &after) {
             let (old_len, new_len) = (op.old_range().len(), op.new_range().len());
             if !matches!(op, DiffOp::Equal { .. }) {
                 changes.push(Change {

@@ -180,3 +180,26 @@ fn random_edits_make_diffs_that_apply_with_each_line_s_own_end() {
         assert_eq!((b.added, b.removed), (marked('+'), marked('-')));
     }
 }
+
+#[test]
+fn a_20000_line_replacement_makes_a_diff_that_applies() {
+    // Each line replaced in one hunk: diffed in bounded time as all its
+    // old lines removed and its new ones added.
+    let numbers: Vec<String> = (1..=30_000).map(|i| i.to_string()).collect();
+    let marked: Vec<String> = numbers.iter().map(|n| format!("X{n}")).collect();
+    let old: Vec<Ended> = numbers.iter().map(|l| (l.as_str(), false)).collect();
+    let new: Vec<Ended> = marked[1_000..21_000]
+        .iter()
+        .map(|l| (l.as_str(), false))
+        .collect();
+    for final_newline in [true, false] {
+        let edits = [(1_000, 20_000, new.clone())];
+        let t = text(&old, final_newline);
+        let b = body(&t, &edits);
+        let before = joined(&old, final_newline);
+        let after = joined(&patched(&old, &edits), final_newline);
+        assert_eq!(apply(&before, &b.text), after);
+        assert_eq!((b.added, b.removed), (20_000, 20_000));
+        assert!(b.text.starts_with("@@ -998,20006 +998,20006 @@\n 998\n"));
+    }
+}

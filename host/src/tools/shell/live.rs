@@ -1,9 +1,9 @@
 //! A running command's output sent as it comes
 //! ([`Event::ToolOutputDelta`]), for the terminal view's live lines under
 //! the running call. Coalesced: at most one event per [`INTERVAL`] per
-//! call, each of at most [`DELTA_MAX`] bytes (when more came, its end,
-//! from the start of a line, after a `\n` that ends the line shown
-//! before), never a character cut in two. The model's result is not made
+//! call, each of at most [`DELTA_MAX`] bytes (when more came, its end
+//! after a `\n` that ends the line shown before: the line cut shows its
+//! end), never a character cut in two. The model's result is not made
 //! from these (exec.rs keeps and caps the output as before).
 
 use std::time::Duration;
@@ -68,14 +68,13 @@ impl Live {
         let end = complete_end(&self.pending);
         let mut start = 0;
         if self.cut {
-            // From a line's start: what is left of the line cut is no line.
-            start = match self.pending[..end].iter().position(|&b| b == b'\n') {
-                Some(at) => at + 1,
-                None => self.pending[..end]
-                    .iter()
-                    .position(|&b| !is_continuation(b))
-                    .unwrap_or(end),
-            };
+            // The line cut keeps its end, from a character's start: it
+            // may be the last line written, or the only one (the view
+            // cuts a long line at its width anyway).
+            start = self.pending[..end]
+                .iter()
+                .position(|&b| !is_continuation(b))
+                .unwrap_or(end);
         }
         let text = String::from_utf8_lossy(&self.pending[start..end]);
         let delta = match self.cut {
@@ -161,7 +160,7 @@ mod tests {
         let sent = deltas(&mut rx);
         assert_eq!(sent.len(), 1);
         assert!(sent[0].len() <= DELTA_MAX + 1, "{}", sent[0].len());
-        assert!(sent[0].starts_with("\nline "), "from a line's start");
+        assert!(sent[0].starts_with('\n'), "the line shown before ended");
         assert!(sent[0].ends_with("line 9999\n"), "the end kept");
         assert_eq!(live.due(), None);
     }
@@ -186,7 +185,38 @@ mod tests {
         let mut big = "x".repeat(1 << 20);
         big.push_str("\nlast\n");
         live.push(big.as_bytes());
-        assert_eq!(deltas(&mut rx), ["\nlast\n"]);
+        let sent = deltas(&mut rx);
+        assert_eq!(sent.len(), 1);
+        assert!(sent[0].len() <= DELTA_MAX + 1, "{}", sent[0].len());
+        assert!(sent[0].starts_with("\nxxx") && sent[0].ends_with("x\nlast\n"));
+    }
+
+    #[test]
+    fn a_line_longer_than_an_event_shows_its_end() {
+        // A long line, then a short one, within one interval: both shown.
+        let (sink, mut rx) = EventSink::channel();
+        let mut live = Live::new(sink, "call_1".into());
+        hold(&mut live);
+        live.push(format!("{}\nok\n", "L".repeat(5000)).as_bytes());
+        elapse(&mut live);
+        live.flush();
+        let sent = deltas(&mut rx).concat();
+        assert!(
+            sent.starts_with("\nLLL") && sent.ends_with("L\nok\n"),
+            "{sent}"
+        );
+        // Its end only, cut between characters: the last line whole.
+        hold(&mut live);
+        live.push(format!("{}\n", "L".repeat(5000)).as_bytes());
+        live.push(format!("{}\n", "中".repeat(3000)).as_bytes());
+        elapse(&mut live);
+        live.flush();
+        let sent = deltas(&mut rx).concat();
+        assert!(
+            sent.starts_with("\n中中") && sent.ends_with("中\n"),
+            "{sent:?}"
+        );
+        assert!(sent.len() <= DELTA_MAX + 1);
     }
 
     #[test]

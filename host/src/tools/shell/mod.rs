@@ -184,8 +184,16 @@ async fn approve(
     }
     let ask = match ctx.approval_policy {
         ApprovalPolicy::Never if escalate => {
+            // Read-only: the user can let commands write the workspace.
+            let allow = match ctx.sandbox {
+                SandboxMode::ReadOnly => format!(
+                    " They can let commands write the workspace with {}.",
+                    crate::tools::sandbox::WRITES_ALLOWED_BY
+                ),
+                _ => String::new(),
+            };
             return Err(ToolError::Denied(format!(
-                "the approval policy is `never`, so commands cannot run outside the {} sandbox. Run the command inside the sandbox, or tell the user what you need and why.",
+                "the approval policy is `never`, so commands cannot run outside the {} sandbox. Run the command inside the sandbox, or tell the user what you need and why.{allow}",
                 ctx.sandbox
             )));
         }

@@ -153,6 +153,9 @@ impl App {
         let mut rows: Vec<Line<'static>> = Vec::new();
         // Where the approval's choices are in `rows`.
         let mut choices = 0..0;
+        // The working line's row and the rows under it (the command's
+        // output, the reasoning): cut first when rows are short.
+        let mut working = None;
         if let Some(p) = &self.approval {
             let (prompt, at) = super::prompt_rows::rows(p, usize::from(area.width), &self.pal);
             rows = prompt;
@@ -175,8 +178,12 @@ impl App {
                 self.frame,
                 &self.pal,
             ));
-            rows.extend(self.output_rows(area.width));
+            let at = rows.len() - 1;
+            let output = self.output_rows(area.width);
+            let shown = output.len();
+            rows.extend(output);
             rows.extend(self.reasoning_rows(area.width));
+            working = Some((at, shown, rows.len()));
         } else {
             rows.extend(self.background_rows(area.width));
         }
@@ -211,6 +218,19 @@ impl App {
         let status = self.status.line(area.width, &self.pal);
         let paged = self.page_request(&mut rows, area, composer.len() + 1, choices);
         let room = usize::from(area.height).saturating_sub(composer.len() + 1);
+        // Rows cut from the top would reach the working line: the oldest
+        // output lines under it go instead, then reasoning.
+        let drop = working.map_or(0, |(at, _, end)| {
+            let over = rows.len().saturating_sub(room);
+            over.saturating_sub(at).min(end - at - 1)
+        });
+        if let Some((at, shown, _)) = working.filter(|_| drop > 0) {
+            let keep = shown.saturating_sub(drop);
+            let output = self.output_tail(area.width, keep);
+            rows.splice(at + 1..at + 1 + shown, output);
+            let reasoning = at + 1 + keep;
+            rows.drain(reasoning..reasoning + (drop - (shown - keep)));
+        }
         let skip = rows.len().saturating_sub(room);
         let top = rows.into_iter().skip(skip).collect();
         Layout {
@@ -279,11 +299,17 @@ impl App {
 
     /// The last lines of the output of the call the working line names.
     pub(in crate::tui) fn output_rows(&self, width: u16) -> Vec<Line<'static>> {
+        self.output_tail(width, crate::tui::live_output::ROWS)
+    }
+
+    /// Its `last` lines at most (a window too short for them all).
+    fn output_tail(&self, width: u16, last: usize) -> Vec<Line<'static>> {
         let tail = self
             .running
             .first()
             .and_then(|(id, _, _)| self.outputs.get(id));
-        tail.map(|t| t.rows(width, &self.pal)).unwrap_or_default()
+        tail.map(|t| t.rows(width, last, &self.pal))
+            .unwrap_or_default()
     }
 
     /// The last lines of the reasoning summary, wrapped and dimmed.

@@ -71,3 +71,49 @@ fn json_output_is_unchanged() {
         run.stdout
     );
 }
+
+/// One hunk replacing 8,000 of a file's 20,000 lines, each by another
+/// (removed and added lines interleaved): applied, and its diff is the
+/// whole change (before it was diffed in bounded time, this took half a
+/// minute in a debug build).
+#[test]
+fn a_hunk_replacing_8000_lines_applies_with_its_whole_diff() {
+    let env = TestEnv::new("chat");
+    let old: String = (1..=20_000).map(|i| format!("{i}\n")).collect();
+    env.write("big.txt", &old);
+    let hunk: String = (1..=8_000).map(|i| format!("-{i}\n+X{i}\n")).collect();
+    let patch = format!("*** Begin Patch\n*** Update File: big.txt\n@@\n{hunk}*** End Patch");
+    env.server.push_all([
+        Reply::tool_call("c1", "apply_patch", json!({ "patch": patch })),
+        Reply::text("replaced"),
+    ]);
+    let run = env.exec_json("replace", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let new: String = (1..=20_000)
+        .map(|i| match i {
+            ..=8_000 => format!("X{i}\n"),
+            _ => format!("{i}\n"),
+        })
+        .collect();
+    assert_eq!(env.read("big.txt"), new);
+    let done = run
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|e| e["type"] == "tool_completed")
+        .expect("tool_completed");
+    let file = &done["files"][0];
+    assert_eq!(
+        (&file["added"], &file["removed"]),
+        (&json!(8_000), &json!(8_000)),
+        "{file}"
+    );
+    let diff = file["diff"].as_str().expect("diff");
+    assert!(
+        diff.starts_with("--- a/big.txt\n+++ b/big.txt\n@@ -1,8003 +1,8003 @@\n-1\n-2\n"),
+        "{}",
+        &diff[..200.min(diff.len())]
+    );
+    // The model heard it applied, the whole change counted.
+    assert!(env.server.requests()[1].raw_body.contains("big.txt"));
+}

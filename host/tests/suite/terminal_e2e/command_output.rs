@@ -52,3 +52,33 @@ fn a_running_commands_last_lines_show_until_it_ends() {
     pty.send("\x04");
     assert_eq!(pty.wait_exit(), 0);
 }
+
+/// A line longer than one event (4 KiB) then another written at once:
+/// the last line shows (its end, cut to the width), not nothing.
+#[test]
+fn a_long_last_line_shows_while_the_command_runs() {
+    let env = TestEnv::new("responses");
+    let command = "head -c 5000 /dev/zero | tr '\\0' L; echo; yes 中 | head -n 3000 | tr -d '\\n'; echo; while [ ! -e gate ]; do sleep 0.05; done; echo end-$((5*5))";
+    env.server.push_all([
+        Reply::tool_call(
+            "c1",
+            "shell",
+            json!({"command": command, "timeout_ms": 60000}),
+        ),
+        Reply::text("all done"),
+    ]);
+    let mut pty = Pty::spawn(env.command(&[]), 30, 100);
+    pty.wait_text("/help for keys");
+    pty.send("run it\r");
+    pty.wait_for("the long last line under the working line", |s| {
+        s.lines()
+            .any(|l| l.trim_start().starts_with("└ ") && l.contains("中中中中"))
+            || s.contains("    中中中中")
+    });
+    std::fs::write(env.repo_path().join("gate"), "").expect("gate");
+    pty.wait_for("the turn to end", |s| {
+        s.contains("all done") && s.contains("end-25") && !s.contains("Esc to interrupt")
+    });
+    pty.send("\x04");
+    assert_eq!(pty.wait_exit(), 0);
+}

@@ -183,3 +183,54 @@ fn the_sandbox_names_choose_their_presets() {
         "/status: {err}"
     );
 }
+
+/// After `/approvals read-only`, a refused patch and a refused command
+/// tell the model both ways the user has to allow writes: `/approvals
+/// auto` in the session, `--sandbox workspace-write` at start.
+#[test]
+fn a_refusal_under_read_only_names_approvals_auto() {
+    let env = TestEnv::new("chat");
+    let patch = "*** Begin Patch\n*** Add File: patched.txt\n+x\n*** End Patch\n";
+    env.server.push_all([
+        Reply::tool_call("c1", "apply_patch", json!({"patch": patch})),
+        Reply::text("could not patch"),
+        Reply::tool_calls(vec![Step::tool_call(
+            "c2",
+            "shell",
+            json!({"command": "echo x > escalated.txt", "escalate": true, "justification": "need it"}),
+        )]),
+        Reply::text("could not write"),
+    ]);
+    let r = line_mode_args(
+        &env,
+        &[],
+        "/approvals read-only\npatch it\n/approvals never\nwrite it\n",
+        &[],
+    );
+    let root = env.repo_path();
+    assert!(!root.join("patched.txt").exists(), "{}", r.stderr);
+    assert!(!root.join("escalated.txt").exists(), "{}", r.stderr);
+    let reqs = env.server.requests();
+    for (at, what) in [
+        (1, "apply_patch cannot change files"),
+        (3, "the approval policy is `never`"),
+    ] {
+        let body = &reqs[at].raw_body;
+        assert!(body.contains(what), "{body}");
+        assert!(
+            body.contains("/approvals read-only in the session")
+                || body.contains("let commands write the workspace"),
+            "{body}"
+        );
+        assert!(
+            body.contains("/approvals auto in the session")
+                && body.contains("--sandbox workspace-write when starting quire"),
+            "{body}"
+        );
+    }
+    assert!(
+        !reqs[1].raw_body.contains("restart quire"),
+        "{}",
+        reqs[1].raw_body
+    );
+}
