@@ -1,6 +1,7 @@
 //! The agent: a [`Session`] runs the turn loop over the model, the tools and
 //! the store, and reports everything as [`Event`]s.
 
+mod announce;
 mod budget;
 mod call_ids;
 mod compact;

@@ -212,32 +212,19 @@ impl Session {
 
     /// Hands the hooks to the registry and announces the session.
     pub fn begin(&mut self, resumed: bool) {
+        self.prepare(resumed);
+        self.announce(resumed);
+    }
+
+    /// [`Session::begin`] without its announcement, which
+    /// [`Session::announce`] sends later (a subagent waiting for a slot).
+    pub fn prepare(&mut self, resumed: bool) {
         if let Some(h) = &self.hooks {
             self.tools.set_hooks(Some(h.clone()));
             if self.own_hooks {
                 self.pending_start = Some(if resumed { "resume" } else { "startup" });
             }
         }
-        self.announce(resumed);
-    }
-
-    fn announce(&self, resumed: bool) {
-        self.events.send(Event::SessionStarted {
-            session_id: self.writer.id().to_string(),
-            session_file: self.writer.path().display().to_string(),
-            cwd: self.cwd.display().to_string(),
-            provider: self.provider.name.clone(),
-            model: self.model.clone(),
-            wire_api: self.provider.wire_api.to_string(),
-            sandbox: self.config.sandbox.to_string(),
-            approval: self.config.approval.to_string(),
-            reasoning_effort: self
-                .config
-                .reasoning_for(&self.model)
-                .effort
-                .map(|e| e.as_str().to_string()),
-            resumed,
-        });
     }
 
     pub fn id(&self) -> &str {

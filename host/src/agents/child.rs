@@ -89,6 +89,9 @@ pub struct BuiltChild {
     pub session: Session,
     pub tag: AgentTag,
     pub worktree: Option<Worktree>,
+    /// Its `session_started` is still to be sent when it first runs
+    /// (`Some(resumed)`): never while it waits for a slot.
+    pub unannounced: Option<bool>,
 }
 
 /// Builds a child session for `spec` with the id `agent_id`.
@@ -147,6 +150,7 @@ pub fn build_child(
         tag: session.1,
         session: session.0,
         worktree,
+        unannounced: Some(false),
     })
 }
 
@@ -275,7 +279,9 @@ pub(crate) fn assemble(
         )
         .parent(parts.parent_id.clone(), name)
         .spawn_record(rec.clone())
-        .depth(parts.depth + 1);
+        .depth(parts.depth + 1)
+        // Announced when it starts running (it may wait for a slot).
+        .announce_later();
     if fixed {
         // WASM plugins may hold write grants of their own.
         b = b.sources(true, false);
@@ -354,6 +360,7 @@ pub async fn run_child(
     match build_child(parts, &spec, &id, |b, _| b) {
         Err(e) => error_result(&id, &name, e, started),
         Ok(mut child) => {
+            child.session.announce(false);
             let outcome = child.session.run_task(&spec.task, cancel).await;
             finish(&mut child, outcome, started, &parts.events)
         }

@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 use super::child::{self, BuiltChild, ChildParts, ChildResult, ChildSpec};
 use super::discover::Discovered;
 use super::run::{self, Lane, RunParts};
-use super::slot::FirstSlot;
+use super::slot::Slot;
 use super::worktree;
 use crate::agent::Event;
 use crate::model::Usage;
@@ -28,7 +28,8 @@ struct Child {
     name: String,
     lane: Arc<Lane>,
     /// Cancelled when the user message it was started for left the
-    /// conversation (`None`: reopened after a resume).
+    /// conversation (reopened after a resume: the message that continued
+    /// it; `None`: none yet).
     scope: Option<Stop>,
 }
 
@@ -44,7 +45,7 @@ impl Child {
         result: Option<ChildResult>,
         cancel: CancellationToken,
         scope: Option<Stop>,
-        first: FirstSlot,
+        slot: Slot,
     ) -> Child {
         let cancel = Stop::of(cancel);
         Child {
@@ -55,7 +56,7 @@ impl Child {
                 result: watch::Sender::new(result),
                 cancel,
                 pending: Mutex::default(),
-                first,
+                slot,
             }),
             scope,
         }
@@ -71,8 +72,9 @@ pub struct Spawned {
 
 /// What became of a follow-up message.
 pub enum Sent {
-    /// The child was idle: it runs the message now (its id).
-    Started(String),
+    /// The child was idle: it runs the message now, or once it has a
+    /// slot (`queued`: `agents.max_parallel` children run).
+    Started { id: String, queued: bool },
     /// The child runs: it gets the message after its current run, behind
     /// `ahead` other queued messages.
     Queued { id: String, ahead: usize },
@@ -183,7 +185,7 @@ impl AgentManager {
             None,
             self.root.child_token(),
             scope.clone(),
-            FirstSlot::new(!queued, above),
+            Slot::new(!queued, above),
         ));
         // A child's child stops for the reason its parent stopped.
         match parent {
@@ -253,7 +255,7 @@ impl AgentManager {
 
     /// How many children are at work (started, a run not ended yet).
     pub fn running(&self) -> usize {
-        self.count(|c| c.lane.first.is_started())
+        self.count(|c| c.lane.slot.is_started())
     }
 
     /// Children whose run has not ended and that fit `which`.
@@ -269,14 +271,15 @@ impl AgentManager {
     }
 
     /// The end of the parent's task, before any running child is stopped
-    /// (which frees slots): every child still waiting for its first slot
-    /// is dropped, stopped for `why`, never started. How many were.
+    /// (which frees slots): every run still waiting for a slot is
+    /// dropped, never started — a child's first (the child is stopped for
+    /// `why`) or a follow-up's. How many were.
     pub fn drop_queued(&self, why: &str) -> usize {
         self.children
             .lock()
             .map(|m| {
                 m.values()
-                    .filter(|c| c.lane.first.drop_if_waiting(&c.lane.cancel, why))
+                    .filter(|c| c.lane.slot.drop_if_waiting(&c.lane.cancel, why))
                     .count()
             })
             .unwrap_or_default()
@@ -311,22 +314,42 @@ impl AgentManager {
             .unwrap_or_default()
     }
 
-    /// A follow-up message: runs on a finished child now; a running child
-    /// (or one waiting for a slot) gets it after its current run. Never
-    /// waits for the child.
+    /// A follow-up message: runs on a finished child now (once it has a
+    /// slot); a running child (or one waiting for a slot) gets it after
+    /// its current run. Never waits for the child.
     pub fn send(&self, id: &str, message: String) -> Result<Sent, String> {
         let child = match self.child(id)? {
             Some(c) => c,
             None => self.reopen(id)?,
         };
+        if child.lane.slot.never_started() {
+            return Err(format!(
+                "agent {} ({}) was never started (it was dropped while it waited for a free slot, agents.max_parallel), so it has nothing to continue: start a new one with spawn_agent",
+                child.name, child.id
+            ));
+        }
         if let Some(ahead) = child.lane.queue_or_claim(&message) {
             return Ok(Sent::Queued {
                 id: child.id.clone(),
                 ahead: ahead - 1,
             });
         }
-        self.start_run(&child, message, false, None, None);
-        Ok(Sent::Started(child.id.clone()))
+        child.lane.slot.queue_follow_up();
+        let permit = self.permits.clone().try_acquire_owned().ok();
+        let queued = permit.is_none();
+        self.start_run(&child, message, false, permit, None);
+        Ok(Sent::Started {
+            id: child.id.clone(),
+            queued,
+        })
+    }
+
+    /// Whether the run of child `id` waits for a slot.
+    pub fn waits_for_slot(&self, id: &str) -> bool {
+        self.child(id)
+            .ok()
+            .flatten()
+            .is_some_and(|c| c.lane.slot.is_waiting())
     }
 
     /// A child of this session from its session file (after `--resume`).
@@ -336,14 +359,20 @@ impl AgentManager {
         let mut idle =
             child::error_result(id, &built.tag.agent_name, String::new(), Instant::now());
         idle.status = "done".into();
+        // It stops with the message that continues it, as one spawned for
+        // it would (the end of `quire exec`, going back past it).
+        let scope = self.scope.lock().ok().and_then(|s| s.clone());
         let child = Arc::new(Child::new(
             id,
             built,
             Some(idle),
             self.root.child_token(),
-            None,
-            FirstSlot::new(true, Vec::new()),
+            scope.clone(),
+            Slot::new(true, scope.iter().cloned().collect()),
         ));
+        if let Some(scope) = &scope {
+            link_stop(scope, &child.lane.cancel);
+        }
         if let Ok(mut map) = self.children.lock() {
             map.insert(id.to_string(), child.clone());
         }

@@ -22,6 +22,18 @@ pub fn reopen(parts: &ChildParts, id: &str) -> Result<BuiltChild, String> {
         .agent_name
         .clone()
         .unwrap_or_else(|| "agent".into());
+    if let Some(t) = loaded
+        .last_task
+        .as_ref()
+        .filter(|t| t.status == crate::store::NOT_STARTED)
+    {
+        return Err(format!(
+            "subagent {id} ({name}) was never started ({}), so it has nothing to continue; start a new one with spawn_agent",
+            t.reason
+                .as_deref()
+                .unwrap_or("dropped while it waited for a free slot")
+        ));
+    }
     // Without the record its tools and sandbox are unknown: continuing it
     // with the parent's could give it more than it was started with.
     let Some(rec) = loaded.meta.spawn.clone() else {
@@ -64,6 +76,7 @@ pub fn reopen(parts: &ChildParts, id: &str) -> Result<BuiltChild, String> {
         session,
         tag,
         worktree,
+        unannounced: Some(true),
     })
 }
 

@@ -2,8 +2,9 @@
 //! (`agents.max_parallel`), is announced when it gets one (its duration
 //! counts from there), runs its task, then each follow-up message
 //! `send_agent` queued while it ran, in order, and publishes its last
-//! result. A cancelled child (close, Ctrl-C, its message dropped) takes
-//! no queued message.
+//! result. A follow-up to a finished child waits for a slot the same way.
+//! A cancelled child (close, Ctrl-C, its message dropped) takes no queued
+//! message; a run dropped while it waited never starts ([`Slot`]).
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -13,7 +14,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
 use super::child::{self, BuiltChild, ChildResult};
 use super::hook_events;
-use super::slot::FirstSlot;
+use super::slot::{NotStarted, Slot};
 use crate::agent::{Event, EventSink, MAX_STOP_BLOCKS};
 use crate::hooks::Hooks;
 use crate::protocol::interrupt::Stop;
@@ -27,8 +28,8 @@ pub(super) struct Lane {
     pub cancel: Stop,
     /// Follow-up messages sent while it runs, taken after its current run.
     pub pending: Mutex<VecDeque<String>>,
-    /// Whether it has had its first slot (see [`FirstSlot`]).
-    pub first: FirstSlot,
+    /// Whether its run has its slot (see [`Slot`]).
+    pub slot: Slot,
 }
 
 impl Lane {
@@ -80,31 +81,43 @@ pub(super) struct RunParts {
 /// when `first`, else a follow-up), then the messages queued meanwhile.
 pub(super) fn start(lane: Arc<Lane>, mut parts: RunParts, text: String, first: bool) {
     tokio::spawn(async move {
-        // A first run waiting for a slot stops waiting when the child is
-        // stopped (the parent's end, Ctrl-C, close): never started.
-        let waiting = lane.first.is_waiting();
+        // A run waiting for a slot stops waiting when it is dropped or
+        // the child is stopped (the parent's end, Ctrl-C, close): never
+        // started.
+        let dropped = lane.slot.dropped_signal();
         let _permit = match parts.permit.take() {
             Some(p) => Some(p),
-            None if waiting => tokio::select! {
+            None => tokio::select! {
                 biased;
                 _ = lane.cancel.token().cancelled() => None,
+                _ = dropped.cancelled() => None,
                 p = parts.permits.clone().acquire_owned() => p.ok(),
             },
-            None => parts.permits.clone().acquire_owned().await.ok(),
         };
         let mut guard = lane.built.lock().await;
         let Some(built) = guard.as_mut() else {
             return;
         };
         let announce = parts.announce.take();
+        // Its session is announced when it first runs, never while it waits.
+        let session_start = built.unannounced.take();
         let events = &parts.events;
-        let took = lane.first.take(&lane.cancel, || {
+        let session = &built.session;
+        let took = lane.slot.take(&lane.cancel, || {
+            if let Some(resumed) = session_start {
+                session.announce(resumed);
+            }
             if let Some(ev) = announce {
                 events.send(ev);
             }
         });
-        if let Err(why) = took {
-            never_started(&lane, built, why);
+        if let Err(not) = took {
+            if not.first {
+                built.session.record_not_started(&not.why);
+            } else {
+                built.unannounced = session_start;
+            }
+            never_started(&lane, built, not);
             return;
         }
         let mut text = text;
@@ -126,20 +139,30 @@ pub(super) fn start(lane: Arc<Lane>, mut parts: RunParts, text: String, first: b
     });
 }
 
-/// A child dropped while it waited for its first slot: no announcement,
-/// no run, no queued message; its result says it was never started (for
-/// `wait_agents`).
-fn never_started(lane: &Lane, built: &BuiltChild, why: String) {
+/// A run dropped while it waited for a slot: no announcement, no run, no
+/// queued message; its result says it was never started (for
+/// `wait_agents`): the child itself, or the follow-up message.
+fn never_started(lane: &Lane, built: &BuiltChild, not: NotStarted) {
     lane.pending
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .clear();
     let name = &built.tag.agent_name;
-    let why = format!(
-        "agent {name} was never started (it was still waiting for a free slot, agents.max_parallel): {why}"
-    );
+    let NotStarted { why, first } = not;
+    let why = if first {
+        format!(
+            "agent {name} was never started (it was still waiting for a free slot, agents.max_parallel): {why}"
+        )
+    } else {
+        format!(
+            "agent {name} did not get the follow-up message, which was never started (it was still waiting for a free slot, agents.max_parallel): {why}; its earlier answers stand"
+        )
+    };
     let mut result = child::error_result(&built.tag.agent_id, name, why, Instant::now());
     result.status = "not_started".into();
+    if !first {
+        result.session_file = built.session.file().display().to_string();
+    }
     lane.result.send_replace(Some(result));
 }
 

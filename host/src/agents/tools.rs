@@ -257,7 +257,7 @@ impl Tool for AgentTool {
                     timeout_sec,
                 } = decode(args)?;
                 let id = match m.send(&id, message).map_err(ToolError::InvalidArguments)? {
-                    Sent::Started(id) => id,
+                    Sent::Started { id, .. } => id,
                     Sent::Queued { id, ahead } => {
                         let note = match ahead {
                             0 => "it is running: it gets this message when its current work ends; collect its answer with wait_agents".to_string(),
@@ -271,6 +271,10 @@ impl Tool for AgentTool {
                 let timeout = timeout_sec.and_then(seconds);
                 match m.wait(&id, timeout).await.map_err(ToolError::Failed)? {
                     Some(r) => output(vec![r]),
+                    // Its run may still wait for a slot: said as queued.
+                    None if m.waits_for_slot(&id) => Ok(ToolOutput::text(
+                        json!({"agent_id": id, "status": "queued", "note": "still waiting for a free slot after timeout_sec (agents.max_parallel): it gets this message when a running subagent ends; collect its answer with wait_agents"}).to_string(),
+                    )),
                     None => Ok(ToolOutput::text(
                         json!({"agent_id": id, "status": "running", "note": "still running after timeout_sec; collect its answer with wait_agents"}).to_string(),
                     )),

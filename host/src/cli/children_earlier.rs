@@ -20,6 +20,9 @@ pub const GONE: &str = "gone";
 /// it ran.
 const UNFINISHED: &str = "unfinished";
 
+/// What a child dropped while it waited for a slot is listed as.
+const NOT_STARTED: &str = "not started";
+
 /// The children (and their children) of session `parent` in `dir`, in
 /// the order they started. Files that cannot be read are left out.
 pub fn load(dir: &Path, parent: &str) -> Children {
@@ -75,7 +78,11 @@ fn child(depth: u32, s: &SessionSummary, loaded: LoadedSession) -> Child {
         loaded
             .last_task
             .as_ref()
-            .map(|t| t.status.clone())
+            .map(|t| match t.status.as_str() {
+                // Dropped while it waited for a slot (`agents.max_parallel`).
+                store::NOT_STARTED => NOT_STARTED.to_string(),
+                s => s.to_string(),
+            })
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| UNFINISHED.to_string()),
     );

@@ -34,6 +34,8 @@ pub struct SessionBuilder {
     session_id: Option<String>,
     depth: u32,
     agent_folders: Vec<PathBuf>,
+    /// Whether `build` sends `session_started` (see [`Self::announce_later`]).
+    announce: bool,
 }
 
 impl SessionBuilder {
@@ -54,7 +56,15 @@ impl SessionBuilder {
             session_id: None,
             depth: 0,
             agent_folders: Vec::new(),
+            announce: true,
         }
+    }
+
+    /// The session is not announced when built: its owner calls
+    /// [`Session::announce`] when it starts (a subagent waiting for a slot).
+    pub fn announce_later(mut self) -> Self {
+        self.announce = false;
+        self
     }
 
     /// Only the tools `filter` allows (builtin, plugin, MCP and extra ones).
@@ -144,7 +154,8 @@ impl SessionBuilder {
     }
 
     /// Checks the configuration and the sandbox, opens (or continues) the
-    /// session file and announces the session.
+    /// session file and announces the session (unless
+    /// [`Self::announce_later`]).
     pub fn build(self) -> Result<Session, AgentError> {
         let SessionBuilder {
             opts,
@@ -162,6 +173,7 @@ impl SessionBuilder {
             session_id,
             depth,
             agent_folders,
+            announce,
         } = self;
         let SessionOptions {
             config,
@@ -435,7 +447,11 @@ impl SessionBuilder {
         if let Some((meta, tools, unanswered, window)) = resumed_state {
             session.resumed_state(&meta, tools, unanswered, window);
         }
-        session.begin(resumed);
+        if announce {
+            session.begin(resumed);
+        } else {
+            session.prepare(resumed);
+        }
         Ok(session)
     }
 }

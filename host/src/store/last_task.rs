@@ -37,6 +37,15 @@ impl Follow {
     }
 
     pub(super) fn see_event(&mut self, event: &Value) {
+        if let Some(why) = super::not_started::seen(event) {
+            self.ended = Some(LastTask {
+                status: super::NOT_STARTED.to_string(),
+                requests: 0,
+                tool_calls: 0,
+                reason: Some(why.to_string()).filter(|w| !w.is_empty()),
+            });
+            return;
+        }
         if event.get("type").and_then(Value::as_str) != Some("task_completed") {
             return;
         }

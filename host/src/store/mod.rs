@@ -10,6 +10,7 @@ mod last_task;
 mod list;
 mod lock;
 mod model_switch;
+mod not_started;
 mod patch_log;
 mod reader;
 mod rewound;
@@ -34,6 +35,7 @@ pub use list::{
 };
 pub use lock::holder_of;
 pub use model_switch::seen as model_switch_seen;
+pub use not_started::NOT_STARTED;
 pub use patch_log::{DIFF_LEFT_OUT, Fate, MAX_RECORDED_DIFFS, PatchLog, PatchStep, UNDO_COPY};
 pub use reader::{LoadedSession, close_unfinished_calls, load};
 pub use rewound::{cut_at, messages_from};

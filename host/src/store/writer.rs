@@ -150,6 +150,13 @@ impl SessionWriter {
         })
     }
 
+    /// Records that the session never started (see [`super::not_started`]).
+    pub fn append_not_started(&mut self, why: &str) -> Result<(), StoreError> {
+        self.write(&Record::Event {
+            event: super::not_started::event(why),
+        })
+    }
+
     /// Records an `/approvals` change: `quire sessions show` names it, a
     /// resumed session knows the settings it was left on.
     pub fn append_settings_switch(
