@@ -37,7 +37,7 @@ pub(super) fn shown(patches: &Patches, cwd: &Path, top: &Path) -> Vec<Said> {
     if inside.is_empty() {
         return Vec::new();
     }
-    let ignored = match ignored(cwd, &inside) {
+    let ignored = match ignored(cwd, &inside, top) {
         Ok(ignored) => ignored,
         Err(e) => {
             return vec![Said::Note(
@@ -114,11 +114,39 @@ fn within(cwd: &Path, path: &str, top: &Path) -> bool {
     full.starts_with(top) && full != top
 }
 
+/// The path to ask git about for `path` (from `cwd`): as given, or,
+/// when a folder on its way is a link (git refuses a path "beyond a
+/// symbolic link", and with it the whole question), where the link leads;
+/// `None` when that is outside the repository at `top`.
+fn asked(cwd: &Path, path: &str, top: &Path) -> Option<String> {
+    let base = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+    let full = quire::tools::apply_patch::normalize(&base.join(path));
+    let (Some(parent), Some(name)) = (full.parent(), full.file_name()) else {
+        return Some(path.to_string());
+    };
+    // A folder no longer there: nothing on the way is a link now.
+    let Ok(real_parent) = std::fs::canonicalize(parent) else {
+        return Some(path.to_string());
+    };
+    if real_parent == parent {
+        return Some(path.to_string());
+    }
+    let real = real_parent.join(name);
+    (real.starts_with(top) && real != top).then(|| real.to_string_lossy().into_owned())
+}
+
 /// The `paths` git ignores (and does not track), as given.
-fn ignored(cwd: &Path, paths: &[&str]) -> Result<Vec<String>, GitFailure> {
+fn ignored(cwd: &Path, paths: &[&str], top: &Path) -> Result<Vec<String>, GitFailure> {
+    let asks: Vec<(&str, String)> = paths
+        .iter()
+        .filter_map(|p| Some((*p, asked(cwd, p, top)?)))
+        .collect();
+    if asks.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut input = Vec::new();
-    for p in paths {
-        input.extend_from_slice(p.as_bytes());
+    for (_, a) in &asks {
+        input.extend_from_slice(a.as_bytes());
         input.push(0);
     }
     let out = Git::new(cwd)
@@ -129,11 +157,15 @@ fn ignored(cwd: &Path, paths: &[&str]) -> Result<Vec<String>, GitFailure> {
         .output()?;
     // 0: some are ignored, 1: none is.
     match out.status.code() {
-        Some(0 | 1) => Ok(String::from_utf8_lossy(&out.stdout)
-            .split('\0')
-            .filter(|p| !p.is_empty())
-            .map(str::to_string)
-            .collect()),
+        Some(0 | 1) => {
+            let said = String::from_utf8_lossy(&out.stdout);
+            let said: Vec<&str> = said.split('\0').filter(|p| !p.is_empty()).collect();
+            Ok(asks
+                .iter()
+                .filter(|(_, a)| said.contains(&a.as_str()))
+                .map(|(p, _)| p.to_string())
+                .collect())
+        }
         _ => Err(GitFailure::new(
             "git check-ignore",
             String::from_utf8_lossy(&out.stderr).trim().to_string(),
@@ -161,4 +193,36 @@ fn since(entries: &[Value], ignored: &[String], cwd: &Path) -> Vec<String> {
             ))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn git(dir: &Path, args: &[&str]) {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(ok, "git {args:?}");
+    }
+
+    /// A path through a linked folder no longer makes git refuse the
+    /// whole question: the others are still answered, and the linked one
+    /// by where it leads.
+    #[test]
+    fn a_path_through_a_linked_folder_is_asked_where_the_link_leads() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = std::fs::canonicalize(dir.path()).unwrap();
+        git(&top, &["init", "-q"]);
+        std::fs::write(top.join(".gitignore"), "*.env\nreal/gen/\n").unwrap();
+        std::fs::create_dir_all(top.join("real/gen")).unwrap();
+        std::os::unix::fs::symlink("real", top.join("alias")).unwrap();
+        std::fs::write(top.join("real/f.txt"), "x").unwrap();
+        std::fs::write(top.join("real/gen/out.js"), "x").unwrap();
+        std::fs::write(top.join("x.env"), "x").unwrap();
+        let got = ignored(&top, &["alias/f.txt", "x.env", "alias/gen/out.js"], &top).unwrap();
+        assert_eq!(got, ["x.env", "alias/gen/out.js"]);
+    }
 }
