@@ -83,3 +83,29 @@ pub fn parent_leaving_a_child(
     steps.extend(more);
     env.server.route(child, [Reply::steps(steps)]);
 }
+
+/// The parent's own result of call `call_id`: its place among the events
+/// and its text parsed as JSON (a string when it is not).
+pub fn result_of(run: &support::quire::Run, call_id: &str) -> (usize, Value) {
+    let (at, e) = run
+        .events
+        .iter()
+        .enumerate()
+        .find(|(_, e)| {
+            e["type"] == "tool_completed" && e["call_id"] == call_id && e.get("agent_id").is_none()
+        })
+        .unwrap_or_else(|| panic!("no result of {call_id}: {}", run.stdout));
+    let text = e["output"].as_str().unwrap_or_default();
+    (
+        at,
+        serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string())),
+    )
+}
+
+/// Where the first event of type `ty` of child `agent_id` is.
+pub fn index_of(run: &support::quire::Run, ty: &str, agent_id: &str) -> usize {
+    run.events
+        .iter()
+        .position(|e| e["type"] == ty && e["agent_id"] == agent_id)
+        .unwrap_or_else(|| panic!("no {ty} of {agent_id}: {}", run.stdout))
+}

@@ -5,36 +5,11 @@
 //! be queued and announced when it starts. Children are held on a file
 //! the parent's own shell call creates, so the order is the test's.
 
-use serde_json::{Value, json};
+use serde_json::json;
 use support::model_server::{Reply, Step};
-use support::quire::{Run, TestEnv, finish, wait_for_file, wait_gone};
+use support::quire::{TestEnv, finish, wait_for_file, wait_gone};
 
-use super::{PARENT, spawn, spawn_with, support};
-
-/// The parent's own result of call `call_id`, parsed as JSON when it is.
-fn result_of(run: &Run, call_id: &str) -> (usize, Value) {
-    let (at, e) = run
-        .events
-        .iter()
-        .enumerate()
-        .find(|(_, e)| {
-            e["type"] == "tool_completed" && e["call_id"] == call_id && e.get("agent_id").is_none()
-        })
-        .unwrap_or_else(|| panic!("no result of {call_id}: {}", run.stdout));
-    let text = e["output"].as_str().unwrap_or_default();
-    (
-        at,
-        serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string())),
-    )
-}
-
-/// Where the first event of `ty` for the child named by its task marker is.
-fn index_of(run: &Run, ty: &str, agent_id: &str) -> usize {
-    run.events
-        .iter()
-        .position(|e| e["type"] == ty && e["agent_id"] == agent_id)
-        .unwrap_or_else(|| panic!("no {ty} of {agent_id}: {}", run.stdout))
-}
+use super::{PARENT, index_of, result_of, spawn, spawn_with, support};
 
 fn touch(id: &str, file: &std::path::Path) -> Reply {
     Reply::tool_call(

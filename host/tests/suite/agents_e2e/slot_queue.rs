@@ -9,35 +9,9 @@
 use serde_json::{Value, json};
 use support::model_server::{Reply, Step};
 use support::pty::Pty;
-use support::quire::{Run, TestEnv};
+use support::quire::TestEnv;
 
-use super::{PARENT, spawn_with, support};
-
-/// The parent's own result of call `call_id`: its place and its text
-/// parsed as JSON (a string when it is not).
-fn result_of(run: &Run, call_id: &str) -> (usize, Value) {
-    let (at, e) = run
-        .events
-        .iter()
-        .enumerate()
-        .find(|(_, e)| {
-            e["type"] == "tool_completed" && e["call_id"] == call_id && e.get("agent_id").is_none()
-        })
-        .unwrap_or_else(|| panic!("no result of {call_id}: {}", run.stdout));
-    let text = e["output"].as_str().unwrap_or_default();
-    (
-        at,
-        serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string())),
-    )
-}
-
-/// Where the first event of `ty` of child `id` is.
-fn index_of(run: &Run, ty: &str, id: &str) -> usize {
-    run.events
-        .iter()
-        .position(|e| e["type"] == ty && e["agent_id"] == id)
-        .unwrap_or_else(|| panic!("no {ty} of {id}: {}", run.stdout))
-}
+use super::{PARENT, index_of, result_of, spawn_with, support};
 
 fn background(call: &str, task: &str) -> Step {
     spawn_with(call, json!({"task": task, "background": true}))
