@@ -17,8 +17,25 @@ pub const USAGE: &str =
 
 /// The lines `/agents ARG` prints, or an error message naming what to do.
 pub fn run(children: &mut Children, arg: &str, cwd: &Path) -> Result<Vec<String>, String> {
-    let (verb, id) = arg.trim().split_once(' ').unwrap_or((arg.trim(), ""));
-    let id = id.trim();
+    let words: Vec<&str> = arg.split_whitespace().collect();
+    let verb = words.first().copied().unwrap_or_default();
+    let id = words.get(1).copied().unwrap_or_default();
+    // An agent's id and name hold no spaces: a word past the one each
+    // action takes is refused, never dropped.
+    let takes = match verb {
+        "" | "list" => 1,
+        _ => 2,
+    };
+    if words.len() > takes {
+        let what = match takes {
+            1 => "takes no ID",
+            _ => "takes one ID",
+        };
+        return Err(format!(
+            "/agents {verb} {what}: \"{}\" is unexpected; usage: {USAGE}",
+            words[takes..].join(" "),
+        ));
+    }
     match verb {
         "" | "list" => Ok(list(children)),
         "show" => {
@@ -95,4 +112,31 @@ fn list(children: &Children) -> Vec<String> {
         .iter()
         .map(|c| format!("{}  {}{}", c.short_id(), c.indent(), fields(c)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_word_past_the_actions_id_is_refused_by_name() {
+        let mut children = Children::default();
+        let cwd = Path::new("/");
+        assert_eq!(
+            run(&mut children, "list extra", cwd),
+            Err(format!(
+                "/agents list takes no ID: \"extra\" is unexpected; usage: {USAGE}"
+            ))
+        );
+        assert_eq!(
+            run(&mut children, "merge abcd efgh ijkl", cwd),
+            Err(format!(
+                "/agents merge takes one ID: \"efgh ijkl\" is unexpected; usage: {USAGE}"
+            ))
+        );
+        assert_eq!(
+            run(&mut children, "  list  ", cwd),
+            Ok(vec!["no subagents in this session".to_string()])
+        );
+    }
 }

@@ -4,7 +4,8 @@
 //! next message; a server that lists no models, or cannot be asked, does
 //! not stop the switch, and the note says it was not checked. A server
 //! that serves more than it lists (a proxy, a gateway, an alias, a model
-//! being pulled) is reached with `/model NAME --force`: not checked.
+//! being pulled) is reached with `/model NAME --force`, which says
+//! whether the list holds the name (`--force` not needed) or not.
 
 use std::time::Duration;
 
@@ -28,13 +29,28 @@ pub enum Switch {
     Refused(String),
 }
 
+/// How `/model` is typed, for the messages refusing its arguments.
+pub const USAGE: &str = "/model [NAME [--force]]";
+
 /// `/model`'s argument: the name, and whether `--force` was given
-/// (before or after it).
-fn parse(arg: &str) -> (String, bool) {
-    let words: Vec<&str> = arg.split_whitespace().collect();
-    let force = words.contains(&FORCE);
-    let name: Vec<&str> = words.into_iter().filter(|w| *w != FORCE).collect();
-    (name.join(" "), force)
+/// (before or after it); `--force` twice or another option is refused,
+/// naming it.
+fn parse(arg: &str) -> Result<(String, bool), String> {
+    let mut force = false;
+    let mut name = Vec::new();
+    for word in arg.split_whitespace() {
+        if word == FORCE {
+            if force {
+                return Err(format!("{FORCE} is given twice; usage: {USAGE}"));
+            }
+            force = true;
+        } else if word.starts_with('-') {
+            return Err(format!("unknown option {word}; usage: {USAGE}"));
+        } else {
+            name.push(word);
+        }
+    }
+    Ok((name.join(" "), force))
 }
 
 /// Decides `/model NAME` given the provider's list (or why there is none).
@@ -85,9 +101,13 @@ pub fn decide(
 }
 
 /// `/model NAME [--force]`: asks the provider for its list, then
-/// [`decide`]s; with `--force`, switches without asking.
+/// [`decide`]s; with `--force`, switches whatever the list holds
+/// ([`forced`]).
 pub fn switch(provider: &ProviderConfig, current: &str, arg: &str) -> Switch {
-    let (name, force) = parse(arg);
+    let (name, force) = match parse(arg) {
+        Ok(parsed) => parsed,
+        Err(why) => return Switch::Refused(format!("{why}; the model stays {current}")),
+    };
     let name = name.as_str();
     if name.is_empty() {
         return Switch::Refused(format!(
@@ -97,17 +117,34 @@ pub fn switch(provider: &ProviderConfig, current: &str, arg: &str) -> Switch {
     if name.split_whitespace().count() > 1 || name == current {
         return decide(&provider.name, current, name, Ok(vec![name.to_string()]));
     }
-    if force {
-        return Switch::To {
-            model: name.to_string(),
-            note: format!(
-                "model: {name} (forced: not checked against what {} lists; the next message tells whether it has it)",
-                provider.name
-            ),
-        };
-    }
     let listed = super::doctor::listed_models(provider, WAIT);
-    decide(&provider.name, current, name, listed)
+    match force {
+        true => forced(&provider.name, name, listed),
+        false => decide(&provider.name, current, name, listed),
+    }
+}
+
+/// `/model NAME --force`: the switch, with a note saying what the list
+/// said; a listed name needed no `--force` (and is said to be listed).
+fn forced(provider: &str, name: &str, listed: Result<Vec<String>, String>) -> Switch {
+    let note = match listed {
+        Ok(models) if quire::config::probe::names_listed_model(&models, name) => {
+            format!("model: {name} ({FORCE} not needed: {provider} lists {name})")
+        }
+        Ok(models) if models.is_empty() => format!(
+            "model: {name} (forced: {provider} lists no models, so the name was not checked)"
+        ),
+        Ok(_) => format!(
+            "model: {name} (forced: not among what {provider} lists; the next message tells whether it has it)"
+        ),
+        Err(why) => format!(
+            "model: {name} (forced: not checked: {why}; the next message tells whether {provider} has it)"
+        ),
+    };
+    Switch::To {
+        model: name.to_string(),
+        note,
+    }
 }
 
 /// `/model` alone: the model, and what the provider lists.
@@ -163,10 +200,36 @@ mod tests {
 
     #[test]
     fn force_is_read_before_or_after_the_name() {
-        assert_eq!(parse("a --force"), ("a".to_string(), true));
-        assert_eq!(parse("--force a"), ("a".to_string(), true));
-        assert_eq!(parse("a"), ("a".to_string(), false));
-        assert_eq!(parse("--force"), (String::new(), true));
+        assert_eq!(parse("a --force"), Ok(("a".to_string(), true)));
+        assert_eq!(parse("--force a"), Ok(("a".to_string(), true)));
+        assert_eq!(parse("a"), Ok(("a".to_string(), false)));
+        assert_eq!(parse("--force"), Ok((String::new(), true)));
+    }
+
+    #[test]
+    fn force_twice_or_another_option_is_refused_by_name() {
+        let twice = parse("a --force --force").unwrap_err();
+        assert_eq!(
+            twice,
+            "--force is given twice; usage: /model [NAME [--force]]"
+        );
+        let other = parse("a --froce").unwrap_err();
+        assert_eq!(
+            other,
+            "unknown option --froce; usage: /model [NAME [--force]]"
+        );
+    }
+
+    #[test]
+    fn forcing_a_listed_name_says_it_is_listed() {
+        let Switch::To { note, .. } = forced("test", "b", listed(&["a", "b"])) else {
+            panic!("refused");
+        };
+        assert_eq!(note, "model: b (--force not needed: test lists b)");
+        let Switch::To { note, .. } = forced("test", "c", listed(&["a", "b"])) else {
+            panic!("refused");
+        };
+        assert!(note.contains("forced: not among what test lists"), "{note}");
     }
 
     #[test]

@@ -357,7 +357,8 @@ pub async fn run(
                     width(),
                 )]),
                 "mcp" => eprintln!("{}", renderer.status.mcp_line()),
-                "approvals" | "permissions" => show(session_view::approvals(
+                "approvals" | "permissions" => show_fitted(session_view::approvals(
+                    &format!("/{name}"),
                     arg.trim(),
                     &mut session,
                     &mut renderer.status,
@@ -477,6 +478,31 @@ pub(super) fn show(said: Vec<Said>) {
             Said::Diff(lines) => lines
                 .iter()
                 .for_each(|l| eprintln!("{}", session_view::diff::text(l))),
+        }
+    }
+}
+
+/// As [`show`], each line wrapped to the terminal's width under its own
+/// text (the `/approvals` panel's explanations under their indent), as
+/// the full-screen view wraps them; off a terminal, lines stay whole.
+fn show_fitted(said: Vec<Said>) {
+    let width = width();
+    if width == usize::MAX {
+        return show(said);
+    }
+    let width = u16::try_from(width).unwrap_or(u16::MAX);
+    for s in said {
+        let texts = match s {
+            Said::Note(_, text) => vec![text],
+            Said::Lines(lines) => lines,
+            diff @ Said::Diff(_) => {
+                show(vec![diff]);
+                continue;
+            }
+        };
+        let style = ratatui::style::Style::default();
+        for line in crate::tui::listing::lines(&texts, style, width) {
+            eprintln!("{line}");
         }
     }
 }

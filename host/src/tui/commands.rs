@@ -232,7 +232,7 @@ pub fn run(line: &str, app: &mut App, session: &mut Session) -> Flow {
         }
         "/rewind" => rewind(app, session, arg),
         "/approvals" | "/permissions" => {
-            let said = session_view::approvals(arg, session, &mut app.status);
+            let said = session_view::approvals(name, arg, session, &mut app.status);
             show(app, said);
         }
         other => {

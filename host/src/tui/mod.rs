@@ -25,7 +25,7 @@ mod line_edit;
 mod live_output;
 
 mod known_size;
-mod listing;
+pub(crate) mod listing;
 mod markdown;
 mod menu;
 pub(crate) mod picker;

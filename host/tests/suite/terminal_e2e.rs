@@ -53,6 +53,7 @@ mod agents;
 mod always_code;
 mod approval_chords;
 mod approvals;
+mod approvals_narrow;
 mod approvals_reach;
 mod background_agents;
 mod background_asks;

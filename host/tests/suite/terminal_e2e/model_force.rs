@@ -26,7 +26,7 @@ fn an_unlisted_model_is_refused_with_the_hint_and_forced_switches() {
         "{err}"
     );
     assert!(
-        err.contains("model: served-unlisted (forced: not checked"),
+        err.contains("model: served-unlisted (forced: not among what test lists"),
         "{err}"
     );
     assert!(r.stdout.contains("from the unlisted model"), "{}", r.stdout);
