@@ -132,12 +132,16 @@ impl Session {
         self.scopes.one_shot = Some(AGENT_ANSWERED);
     }
 
-    /// At the end of a task's turns: an interrupted task waits for what
-    /// its extensions are stopping; a one-shot task stops its background
-    /// work.
+    /// At the end of a task's turns: an interrupted task drops what it
+    /// queued and waits for what its extensions are stopping (its own
+    /// work: what earlier tasks started runs or waits on); a one-shot
+    /// task stops its background work.
     pub(crate) async fn settle_at_end(&mut self, cancel: &CancellationToken) {
         if cancel.is_cancelled() {
-            self.drop_queued(&crate::protocol::interrupt::reason());
+            let why = crate::protocol::interrupt::reason();
+            for ext in &self.extensions {
+                ext.drop_interrupted(&why);
+            }
             self.settle_extensions().await;
         } else if let Some(why) = self.scopes.one_shot {
             self.stop_background(why).await;

@@ -236,6 +236,8 @@ pub(crate) fn assemble(
     // The parent showed the start-up warnings of these same settings.
     let (events, building) = parts.events.tagged(tag.clone()).muting_warnings();
     let hooks_sink = events.clone();
+    // Its hooks are told its own mode (a definition's read-only sandbox).
+    let modes = (config.approval, config.sandbox);
     let fixed = config.sandbox_fixed;
     let opts = SessionOptions {
         config,
@@ -275,7 +277,7 @@ pub(crate) fn assemble(
             parts
                 .hooks
                 .as_ref()
-                .map(|h| Arc::new(h.announcing_on(hooks_sink))),
+                .map(|h| Arc::new(h.for_agent(hooks_sink, modes.0, modes.1))),
         )
         .parent(parts.parent_id.clone(), name)
         .spawn_record(rec.clone())

@@ -85,6 +85,10 @@ impl Extension for AgentsExtension {
         self.manager.drop_queued(why)
     }
 
+    fn drop_interrupted(&self, why: &str) -> usize {
+        self.manager.drop_interrupted(why)
+    }
+
     fn on_new_conversation(&self) {
         self.manager.forget_usage();
     }

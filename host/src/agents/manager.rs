@@ -1,8 +1,9 @@
 //! The children of one session: spawn (foreground or background, at most
 //! `agents.max_parallel` at once, the others queued), wait, follow-up
 //! messages (queued for a running child, never waited for), close. A
-//! child that fails returns an error result; cancelling the parent (Ctrl-C,
-//! its end) cancels every child. A child started for a user message that
+//! child that fails returns an error result; cancelling the task that
+//! spawned it (Ctrl-C) or the parent's end stops it (a child an earlier
+//! task spawned runs or waits on). A child started for a user message that
 //! later leaves the conversation (going back to it or an earlier one)
 //! stops, and is no longer waited for, listed or sent to.
 
@@ -179,6 +180,17 @@ impl AgentManager {
             .collect();
         let permit = self.permits.clone().try_acquire_owned().ok();
         let queued = permit.is_none();
+        if queued {
+            // Listed (`/agents`) while it waits; `agent_spawned` when it starts.
+            self.parts.events.send(Event::AgentQueued {
+                agent_id: id.clone(),
+                parent_id: self.parts.parent_id.clone(),
+                agent_name: name.clone(),
+                task: spec.task.clone(),
+                depth: self.parts.depth + 1,
+                background,
+            });
+        }
         let child = Arc::new(Child::new(
             &id,
             built,
@@ -285,12 +297,36 @@ impl AgentManager {
             .unwrap_or_default()
     }
 
-    /// Resolves once every child's current run has ended.
+    /// A task was interrupted (Ctrl-C): the runs it asked for that still
+    /// wait for a slot (children it spawned, follow-ups it sent) are
+    /// dropped for `why`, never started — before anything running is
+    /// stopped. Those earlier tasks asked for keep waiting. How many were.
+    pub fn drop_interrupted(&self, why: &str) -> usize {
+        self.children
+            .lock()
+            .map(|m| {
+                m.values()
+                    .filter(|c| c.lane.slot.asked_by_stopped_task())
+                    .filter(|c| c.lane.slot.drop_if_waiting(&c.lane.cancel, why))
+                    .count()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Resolves once the current run of every child being stopped (its
+    /// own stop, its spawning task's or its message's) has ended; a child
+    /// nothing stops (one an earlier task started, still at work when
+    /// this one was interrupted) is not waited for.
     pub fn settled(&self) -> futures::future::BoxFuture<'static, ()> {
         let children: Vec<Arc<Child>> = self
             .children
             .lock()
-            .map(|m| m.values().cloned().collect())
+            .map(|m| {
+                m.values()
+                    .filter(|c| c.lane.cancel.is_stopped() || c.lane.slot.stopped_above())
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default();
         Box::pin(async move {
             for c in children {
@@ -316,8 +352,15 @@ impl AgentManager {
 
     /// A follow-up message: runs on a finished child now (once it has a
     /// slot); a running child (or one waiting for a slot) gets it after
-    /// its current run. Never waits for the child.
-    pub fn send(&self, id: &str, message: String) -> Result<Sent, String> {
+    /// its current run. Never waits for the child. `cancel`: the sending
+    /// task's token (interrupted while the run waits for a slot, the run
+    /// is dropped).
+    pub fn send(
+        &self,
+        id: &str,
+        message: String,
+        cancel: &CancellationToken,
+    ) -> Result<Sent, String> {
         let child = match self.child(id)? {
             Some(c) => c,
             None => self.reopen(id)?,
@@ -334,7 +377,8 @@ impl AgentManager {
                 ahead: ahead - 1,
             });
         }
-        child.lane.slot.queue_follow_up();
+        let asker = interrupt::current().unwrap_or_else(|| Stop::of(cancel.clone()));
+        child.lane.slot.queue_follow_up(Some(asker));
         let permit = self.permits.clone().try_acquire_owned().ok();
         let queued = permit.is_none();
         self.start_run(&child, message, false, permit, None);

@@ -114,6 +114,17 @@ pub(super) fn start(lane: Arc<Lane>, mut parts: RunParts, text: String, first: b
         if let Err(not) = took {
             if not.first {
                 built.session.record_not_started(&not.why);
+                // Its `agent_queued` said it waits: the views learn it
+                // never will run.
+                events.send(Event::AgentCompleted {
+                    agent_id: built.tag.agent_id.clone(),
+                    parent_id: parts.parent_id.clone(),
+                    agent_name: built.tag.agent_name.clone(),
+                    status: "not_started".into(),
+                    usage: Default::default(),
+                    duration_ms: 0,
+                    branch: None,
+                });
             } else {
                 built.unannounced = session_start;
             }

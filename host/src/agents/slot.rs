@@ -2,10 +2,11 @@
 //! task and each follow-up `send_agent` starts on a finished child. A run
 //! that waits for a slot is queued; a first run is announced
 //! (`session_started`, `agent_spawned`) when it gets one. A run still
-//! waiting when its parent's task ends (or stops: Ctrl-C, its message
-//! dropped, `close_agent`) is dropped instead, never started — whatever
-//! frees a slot meanwhile: a child never started, or a follow-up never
-//! delivered (the child keeps its earlier runs).
+//! waiting when its parent's task ends (or stops: its message dropped,
+//! `close_agent`; Ctrl-C only for the runs the interrupted task asked for:
+//! what an earlier task queued keeps waiting) is dropped instead, never
+//! started — whatever frees a slot meanwhile: a child never started, or a
+//! follow-up never delivered (the child keeps its earlier runs).
 //!
 //! Race-free by construction: the end marks every waiting run dropped
 //! ([`Slot::drop_if_waiting`]) before it stops any running child, so no
@@ -51,6 +52,9 @@ pub(super) struct Slot {
     /// subagent's run, the message it was started for), checked when a
     /// run gets its slot.
     above: Vec<Stop>,
+    /// The task that sent the follow-up now waiting (a first run's is
+    /// the spawning one, first in `above`); checked as `above` is.
+    asker: Mutex<Option<Stop>>,
 }
 
 impl Slot {
@@ -66,6 +70,7 @@ impl Slot {
             state: Mutex::new(state),
             wake: Mutex::default(),
             above,
+            asker: Mutex::default(),
         }
     }
 
@@ -92,15 +97,39 @@ impl Slot {
         *self.state() == State::Dropped
     }
 
-    /// A follow-up's run of a child that ran: it waits for a slot from
-    /// now on. A child that never started stays so.
-    pub fn queue_follow_up(&self) {
+    /// A follow-up's run of a child that ran, sent by the task `asker`
+    /// stops: it waits for a slot from now on. A child that never started
+    /// stays so.
+    pub fn queue_follow_up(&self, asker: Option<Stop>) {
         let mut state = self.state();
         if !matches!(*state, State::Started | State::FollowUpDropped(_)) {
             return;
         }
         *self.wake() = CancellationToken::new();
+        *self.asker.lock().unwrap_or_else(PoisonError::into_inner) = asker;
         *state = State::Waiting { first: false };
+    }
+
+    /// The task that asked for the waiting run (spawned the child, sent
+    /// the follow-up) was stopped: Ctrl-C drops such a run, and only such.
+    pub fn asked_by_stopped_task(&self) -> bool {
+        match *self.state() {
+            State::Waiting { first: true } => self.above.first().is_some_and(Stop::is_stopped),
+            State::Waiting { first: false } => self.asker_stopped().is_some(),
+            _ => false,
+        }
+    }
+
+    /// Why the follow-up's sender stopped, if it did.
+    fn asker_stopped(&self) -> Option<String> {
+        let asker = self.asker.lock().unwrap_or_else(PoisonError::into_inner);
+        asker.as_ref().filter(|s| s.is_stopped()).map(Stop::why)
+    }
+
+    /// What stops it from above (its spawning task, its message) stopped:
+    /// its run is stopping or will never start.
+    pub fn stopped_above(&self) -> bool {
+        self.above.iter().any(Stop::is_stopped)
     }
 
     /// Cancelled when the run now waiting is dropped.
@@ -153,6 +182,11 @@ impl Slot {
         };
         let stopped = if own.is_stopped() {
             Some(own.why())
+        } else if !first && let Some(why) = self.asker_stopped() {
+            // A follow-up whose sender stopped (Ctrl-C): dropped, the
+            // child kept.
+            *state = State::Started;
+            return Err(NotStarted { why, first });
         } else {
             self.above.iter().find(|s| s.is_stopped()).map(Stop::why)
         };
@@ -191,7 +225,7 @@ mod tests {
         assert_eq!(not.why, TASK_ENDED);
         assert!(not.first && !announced && !slot.is_started() && slot.never_started());
         // A follow-up to it does not make it a child that ran.
-        slot.queue_follow_up();
+        slot.queue_follow_up(None);
         assert!(slot.never_started());
 
         // Its message stopped, its own stop not reached yet: dropped too.
@@ -217,7 +251,7 @@ mod tests {
     fn a_follow_up_waiting_for_a_slot_is_dropped_and_the_child_stays() {
         let own = Stop::default();
         let slot = Slot::new(true, Vec::new());
-        slot.queue_follow_up();
+        slot.queue_follow_up(None);
         assert!(!slot.is_started(), "waiting for a slot is not running");
         let woken = slot.dropped_signal();
         assert!(slot.drop_if_waiting(&own, TASK_ENDED));
@@ -235,15 +269,42 @@ mod tests {
         assert!(!announced && slot.is_started() && !slot.never_started());
 
         // A later follow-up waits afresh and starts.
-        slot.queue_follow_up();
+        slot.queue_follow_up(None);
         assert!(!slot.dropped_signal().is_cancelled());
         assert_eq!(slot.take(&own, || announced = true), Ok(()));
         assert!(announced && slot.is_started());
 
         // The child stopped (closed) while its follow-up waited.
-        slot.queue_follow_up();
+        slot.queue_follow_up(None);
         own.stop(TASK_ENDED);
         let not = slot.take(&own, || ()).unwrap_err();
         assert!(!not.first && not.why == TASK_ENDED && slot.is_started());
+    }
+
+    #[test]
+    fn ctrl_c_drops_only_the_runs_the_interrupted_task_asked_for() {
+        let (earlier, interrupted) = (Stop::default(), Stop::default());
+        // A child an earlier task spawned waits on; the interrupted
+        // task's does not.
+        let kept = Slot::new(false, vec![earlier.clone()]);
+        let own = Slot::new(false, vec![interrupted.clone()]);
+        interrupted.stop(TASK_ENDED);
+        assert!(!kept.asked_by_stopped_task() && own.asked_by_stopped_task());
+        assert!(own.stopped_above() && !kept.stopped_above());
+
+        // A follow-up the interrupted task sent to an earlier child.
+        let slot = Slot::new(true, vec![earlier.clone()]);
+        let asker = Stop::default();
+        slot.queue_follow_up(Some(asker.clone()));
+        assert!(!slot.asked_by_stopped_task());
+        asker.stop(TASK_ENDED);
+        assert!(slot.asked_by_stopped_task());
+        let child = Stop::default();
+        let not = slot.take(&child, || ()).unwrap_err();
+        assert!(!not.first && not.why == TASK_ENDED);
+        assert!(!child.is_stopped() && slot.is_started(), "the child stays");
+        // Its next follow-up, from a task still running, starts.
+        slot.queue_follow_up(Some(Stop::default()));
+        assert_eq!(slot.take(&child, || ()), Ok(()));
     }
 }

@@ -256,7 +256,10 @@ impl Tool for AgentTool {
                     message,
                     timeout_sec,
                 } = decode(args)?;
-                let id = match m.send(&id, message).map_err(ToolError::InvalidArguments)? {
+                let id = match m
+                    .send(&id, message, &ctx.cancel)
+                    .map_err(ToolError::InvalidArguments)?
+                {
                     Sent::Started { id, .. } => id,
                     Sent::Queued { id, ahead } => {
                         let note = match ahead {

@@ -47,6 +47,8 @@ pub struct Child {
     /// Read from its session file when this session was resumed: it ran
     /// before the resume ([`super::children_earlier`]).
     pub earlier: bool,
+    /// It waits for a free slot (`agents.max_parallel`): not running yet.
+    pub queued: bool,
 }
 
 impl Child {
@@ -71,6 +73,7 @@ impl Child {
             text: String::new(),
             expanded: false,
             earlier: false,
+            queued: false,
         }
     }
 
@@ -118,6 +121,18 @@ impl Children {
     /// Takes in one event; returns the child that just ended, if any.
     pub fn event(&mut self, ev: &Event) -> Option<&Child> {
         match ev {
+            Event::AgentQueued {
+                agent_id,
+                agent_name,
+                task,
+                depth,
+                ..
+            } => {
+                let mut c = Child::new(agent_id.clone(), agent_name.clone(), *depth, task.clone());
+                c.queued = true;
+                self.list.push(c);
+                None
+            }
             Event::AgentSpawned {
                 agent_id,
                 agent_name,
@@ -125,6 +140,13 @@ impl Children {
                 depth,
                 ..
             } => {
+                // A child that waited for a slot: running from now on, in
+                // its place in the list.
+                if let Some(c) = self.list.iter_mut().find(|c| c.queued && &c.id == agent_id) {
+                    c.queued = false;
+                    c.started = Instant::now();
+                    return None;
+                }
                 // A child from before a resume continued (send_agent):
                 // listed once, as running again.
                 self.list.retain(|c| !(c.earlier && &c.id == agent_id));
@@ -152,6 +174,7 @@ impl Children {
                 c.branch = branch.clone();
                 c.running = None;
                 c.calls.clear();
+                c.queued = false;
                 Some(c)
             }
             Event::Agent(a) => {
@@ -217,8 +240,9 @@ impl Children {
         }
     }
 
+    /// The children at work (not ended, not waiting for a slot).
     pub fn running(&self) -> impl Iterator<Item = &Child> {
-        self.list.iter().filter(|c| c.status.is_none())
+        self.list.iter().filter(|c| c.status.is_none() && !c.queued)
     }
 
     /// A child by full id, the end of its id, or its name (the newest).
@@ -275,8 +299,22 @@ pub fn fields(c: &Child) -> String {
     format!("{} {}", c.name, after_name(c))
 }
 
+/// A child dropped while it waited for a slot (`agent_completed`'s status).
+pub const NOT_STARTED: &str = "not_started";
+
 /// [`fields`] after the name.
 fn after_name(c: &Child) -> String {
+    if c.queued {
+        // Nothing ran yet: what it waits for and what it will do.
+        let task = c.task.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        return format!(
+            "queued · waits for a free slot (agents.max_parallel) · {}",
+            clip(task.trim(), 60)
+        );
+    }
+    if c.status.as_deref() == Some(NOT_STARTED) {
+        return "not started · dropped while it waited for a free slot".into();
+    }
     let status = c.status.as_deref().unwrap_or("running");
     let ms = c
         .duration_ms

@@ -431,7 +431,10 @@ impl Renderer for HumanRenderer {
                 }
             }
             Event::TurnStarted { .. } | Event::TurnCompleted { .. } => {}
-            Event::AgentSpawned { .. } | Event::AgentCompleted { .. } | Event::Agent(_) => {
+            Event::AgentQueued { .. }
+            | Event::AgentSpawned { .. }
+            | Event::AgentCompleted { .. }
+            | Event::Agent(_) => {
                 self.children.event(event);
                 if let Some(line) = super::render_agents::line(event, &self.children) {
                     self.end_text();

@@ -19,21 +19,37 @@ pub fn line(event: &Event, children: &Children) -> Option<String> {
 
 fn raw_line(event: &Event, children: &Children) -> Option<String> {
     let indent = |id: &str| children.find(id).map(|c| c.indent()).unwrap_or_default();
+    // A child without a definition is called "agent": said once.
+    let who = |name: &str| {
+        if name == UNNAMED {
+            UNNAMED.to_string()
+        } else {
+            format!("agent {name}")
+        }
+    };
     match event {
+        Event::AgentQueued {
+            agent_id,
+            agent_name,
+            task,
+            ..
+        } => Some(format!(
+            "{}◦ {} queued (waits for a free slot, agents.max_parallel): {}",
+            indent(agent_id),
+            who(agent_name),
+            clip(task, 80)
+        )),
         Event::AgentSpawned {
             agent_id,
             agent_name,
             task,
             ..
-        } => {
-            // A child without a definition is called "agent": said once.
-            let who = if agent_name == UNNAMED {
-                UNNAMED.to_string()
-            } else {
-                format!("agent {agent_name}")
-            };
-            Some(format!("{}▸ {who}: {}", indent(agent_id), clip(task, 80)))
-        }
+        } => Some(format!(
+            "{}▸ {}: {}",
+            indent(agent_id),
+            who(agent_name),
+            clip(task, 80)
+        )),
         Event::AgentCompleted { agent_id, .. } => {
             let c = children.find(agent_id)?;
             Some(summary_line(c).replacen('▸', "◂", 1))

@@ -384,7 +384,9 @@ where
         let line = if machine {
             matches!(
                 event,
-                Event::AgentSpawned { .. } | Event::AgentCompleted { .. }
+                Event::AgentQueued { .. }
+                    | Event::AgentSpawned { .. }
+                    | Event::AgentCompleted { .. }
             )
             .then(|| serde_json::to_string(event).ok())
             .flatten()

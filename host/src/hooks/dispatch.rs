@@ -48,11 +48,15 @@ pub struct SessionInfo {
 }
 
 /// The hooks of one session (only those allowed to run). A subagent
-/// shares its parent's ([`Hooks::announcing_on`]): all but the sink its
-/// runs are announced on.
+/// shares its parent's ([`Hooks::for_agent`]): all but the sink its runs
+/// are announced on and its own permission mode.
 pub struct Hooks {
     hooks: Arc<Vec<Hook>>,
     info: Arc<RwLock<SessionInfo>>,
+    /// A subagent's own `permission_mode` and Claude's closest name for
+    /// it, in place of the session's (its definition may fix a narrower
+    /// sandbox than its parent's).
+    own_mode: Option<(String, String)>,
     events: EventSink,
     http: Arc<OnceLock<reqwest::Client>>,
     stop: Arc<Mutex<Option<String>>>,
@@ -94,6 +98,7 @@ impl Hooks {
                     .collect(),
             ),
             info: Arc::new(RwLock::new(info)),
+            own_mode: None,
             events,
             http: Arc::default(),
             stop: Arc::default(),
@@ -114,6 +119,7 @@ impl Hooks {
         Hooks {
             hooks: self.hooks.clone(),
             info: self.info.clone(),
+            own_mode: self.own_mode.clone(),
             events,
             http: self.http.clone(),
             stop: self.stop.clone(),
@@ -124,6 +130,23 @@ impl Hooks {
             env_files: self.env_files.clone(),
             later: self.later.clone(),
         }
+    }
+
+    /// These hooks as a subagent's ([`Hooks::announcing_on`] `events`),
+    /// their inputs saying the subagent's own `approval` and `sandbox`
+    /// (`permission_mode`, Claude's closest mode), not its parent's.
+    pub fn for_agent(
+        &self,
+        events: EventSink,
+        approval: crate::tools::approval::ApprovalPolicy,
+        sandbox: crate::tools::sandbox::SandboxMode,
+    ) -> Hooks {
+        let mut hooks = self.announcing_on(events);
+        hooks.own_mode = Some((
+            approval.to_string(),
+            super::claude::permission_mode(approval, sandbox).to_string(),
+        ));
+        hooks
     }
 
     /// Gives the `wasm` hooks their plugins (those the session loaded).
@@ -258,7 +281,11 @@ impl Hooks {
         if chosen.is_empty() {
             return Decision::default();
         }
-        let info = self.info.read().map(|i| i.clone()).unwrap_or_default();
+        let mut info = self.info.read().map(|i| i.clone()).unwrap_or_default();
+        if let Some((quire, claude)) = &self.own_mode {
+            info.permission_mode = quire.clone();
+            info.claude_permission_mode = claude.clone();
+        }
         let mut input = Map::new();
         input.insert("session_id".into(), info.session_id.clone().into());
         input.insert(

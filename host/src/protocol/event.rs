@@ -208,6 +208,18 @@ pub enum Event {
     Error {
         message: String,
     },
+    /// A subagent spawned while `agents.max_parallel` children run: it
+    /// waits for a free slot (its `agent_spawned` comes when it starts; an
+    /// `agent_completed` with status `not_started` if it is dropped first).
+    AgentQueued {
+        agent_id: String,
+        parent_id: String,
+        agent_name: String,
+        task: String,
+        /// 1 for a child of the top session, 2 for its children, …
+        depth: u32,
+        background: bool,
+    },
     /// A subagent started (see the README's Subagents section).
     AgentSpawned {
         agent_id: String,
@@ -221,8 +233,9 @@ pub enum Event {
         session_file: String,
     },
     /// A subagent ended. `status` is a task status (`done`, `failed`,
-    /// `interrupted`, `max_turns`, `budget`) or `error` when it could not
-    /// start.
+    /// `interrupted`, `max_turns`, `budget`), `error` when it could not
+    /// start, or `not_started` when it was dropped while it waited for a
+    /// slot (after its `agent_queued`).
     AgentCompleted {
         agent_id: String,
         parent_id: String,
@@ -323,7 +336,10 @@ impl EventSink {
             (Some(_), Event::ToolOutputDelta { .. }) => return,
             (
                 Some(_),
-                e @ (Event::Agent(_) | Event::AgentSpawned { .. } | Event::AgentCompleted { .. }),
+                e @ (Event::Agent(_)
+                | Event::AgentQueued { .. }
+                | Event::AgentSpawned { .. }
+                | Event::AgentCompleted { .. }),
             ) => e,
             (Some(tag), e) => Event::Agent(AgentEvent {
                 agent_id: tag.agent_id.clone(),

@@ -174,7 +174,9 @@ impl Subagents {
             Event::Agent(a) if matches!(*a.event, Event::TurnStarted { .. }) => {
                 *turns.entry(a.agent_id.clone()).or_default() += 1;
             }
-            Event::AgentSpawned { task, .. } => *task = short_task(task),
+            Event::AgentSpawned { task, .. } | Event::AgentQueued { task, .. } => {
+                *task = short_task(task)
+            }
             _ => {}
         }
         self.events.send(event);

@@ -98,6 +98,15 @@ pub trait Extension: Send + Sync {
         0
     }
 
+    /// The task was interrupted (Ctrl-C): what it queued itself, not
+    /// started yet (subagents it spawned, follow-ups it sent, waiting for
+    /// a slot), is dropped for `why`, never started; what earlier tasks
+    /// queued keeps its place. Called before anything running is stopped;
+    /// returns how many were dropped.
+    fn drop_interrupted(&self, _why: &str) -> usize {
+        0
+    }
+
     /// Tokens used on the session's behalf outside its own requests (the
     /// subagents it ran); added to the session's total.
     fn usage(&self) -> Option<crate::protocol::Usage> {

@@ -4,6 +4,7 @@
 use crate::support;
 
 mod cancel;
+mod ctrl_c_queue;
 mod definitions;
 mod double_term;
 mod exec_end;

@@ -204,9 +204,10 @@ impl App {
             }
             // Subagents: a live line each while they run (draw.rs), one
             // collapsed line when one ends; Ctrl-O expands it.
-            Event::AgentSpawned { .. } | Event::AgentCompleted { .. } | Event::Agent(_) => {
-                self.child_event(ev)
-            }
+            Event::AgentQueued { .. }
+            | Event::AgentSpawned { .. }
+            | Event::AgentCompleted { .. }
+            | Event::Agent(_) => self.child_event(ev),
         }
     }
 

@@ -85,3 +85,83 @@ fn a_childs_hook_events_carry_its_agent_id_parent_id_and_agent_name() {
         }
     }
 }
+
+/// A child whose definition fixes a read-only sandbox (Claude Code's
+/// `permissionMode: plan`): the hooks run for its calls are told its own
+/// mode (`plan` for a Claude Code hook), not the parent's, whose own
+/// calls' hooks still say the parent's (`acceptEdits`).
+#[test]
+fn a_read_only_childs_hooks_are_told_its_own_permission_mode() {
+    let env = TestEnv::new("chat");
+    let claude_log = env.home.path().join("claude.jsonl");
+    let quire_log = env.home.path().join("quire.jsonl");
+    // Claude Code's user settings (no approval needed): one command hook.
+    let logging = format!("cat >> {0}; echo >> {0}", claude_log.display());
+    let settings = json!({"hooks": {"PreToolUse": [{"matcher": "Bash",
+        "hooks": [{"type": "command", "command": logging}]}]}});
+    let dir = env.home.path().join("claude");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("settings.json"), settings.to_string()).unwrap();
+    let own = script(
+        &env,
+        "own.sh",
+        &format!(
+            "#!/bin/bash\ncat >> {}\necho >> {}\n",
+            quire_log.display(),
+            quire_log.display()
+        ),
+    );
+    add_user_hooks(&env, &[hook_toml("PreToolUse", Some("shell"), &own, "")]);
+    env.write(
+        ".claude/agents/looker.md",
+        "---\nname: looker\ndescription: Looks, never changes\npermissionMode: plan\n---\nLook.\n",
+    );
+    env.server.route(
+        PARENT,
+        [
+            Reply::tool_call("p1", "shell", json!({"command": "echo PARENT-CALL"})),
+            Reply::tool_calls(vec![spawn_with(
+                "s1",
+                json!({"task": "CHILD-P look", "agent_type": "looker"}),
+            )]),
+            Reply::text("looked"),
+        ],
+    );
+    env.server.route(
+        "CHILD-P",
+        [
+            Reply::tool_call("k1", "shell", json!({"command": "echo CHILD-CALL"})),
+            Reply::text("seen"),
+        ],
+    );
+    let run = env.exec_json(
+        &format!("{PARENT} look"),
+        &["--approval", "on-request", "--sandbox", "workspace-write"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let seen = |log: &std::path::Path, call: &str, key: &str| -> String {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        let input = text
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .find(|v| v["tool_input"]["command"] == call)
+            .unwrap_or_else(|| panic!("no hook input for {call} in {text}"));
+        input[key].as_str().unwrap_or_default().to_string()
+    };
+    assert_eq!(
+        seen(&claude_log, "echo PARENT-CALL", "permission_mode"),
+        "acceptEdits"
+    );
+    assert_eq!(
+        seen(&claude_log, "echo CHILD-CALL", "permission_mode"),
+        "plan"
+    );
+    assert_eq!(
+        seen(&claude_log, "echo CHILD-CALL", "quire_permission_mode"),
+        "on-request"
+    );
+    assert_eq!(
+        seen(&quire_log, "echo CHILD-CALL", "permission_mode"),
+        "on-request"
+    );
+}

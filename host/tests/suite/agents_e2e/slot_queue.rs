@@ -1,5 +1,6 @@
-//! Runs waiting for a slot (`agents.max_parallel`): a queued child's
-//! `session_started` comes when it starts, never while it waits; a
+//! Runs waiting for a slot (`agents.max_parallel`): a queued child is
+//! announced as such (`agent_queued`, its task), its `session_started`
+//! comes when it starts, never while it waits; a
 //! follow-up `send_agent` gave a finished child that still waits for a
 //! slot when `quire exec` ends is dropped, never started, even though
 //! stopping the running child at the end frees a slot; a child dropped
@@ -58,13 +59,23 @@ fn a_queued_childs_session_started_comes_when_it_starts() {
     );
     let started = index_of(&run, "session_started", next);
     let spawned = index_of(&run, "agent_spawned", next);
-    // Nothing of it while it waited: its session first, once the running
-    // child ended and freed the slot.
+    // Nothing of it while it waited but that it waits (before the spawn's
+    // result): its session first, once the running child ended and freed
+    // the slot.
     let before: Vec<&Value> = run.events[..started]
         .iter()
         .filter(|e| e["agent_id"] == next)
         .collect();
-    assert!(before.is_empty(), "{before:?}");
+    assert_eq!(before.len(), 1, "{before:?}");
+    assert_eq!(before[0]["type"], "agent_queued", "{}", before[0]);
+    assert_eq!(before[0]["task"], "CHILD-NEXT waits", "{}", before[0]);
+    assert_eq!(before[0]["agent_name"], "agent", "{}", before[0]);
+    assert_eq!(before[0]["depth"], 1, "{}", before[0]);
+    assert!(
+        index_of(&run, "agent_queued", next) < queued_at,
+        "{}",
+        run.stdout
+    );
     assert!(started > queued_at, "{}", run.stdout);
     assert!(
         started > index_of(&run, "agent_completed", first),
@@ -179,9 +190,10 @@ fn a_follow_up_waiting_for_a_slot_when_exec_ends_is_never_started() {
     assert!(last.get("agent_id").is_none(), "{last}");
 }
 
-/// A child dropped while it waited for a slot: no event of it at all
-/// (not even its session's), its file records that it never started, and
-/// after `quire resume` the line mode's `/agents` lists it as not started.
+/// A child dropped while it waited for a slot: no event of its session,
+/// only its `agent_queued` and an `agent_completed` saying `not_started`;
+/// its file records that it never started, and after `quire resume` the
+/// line mode's `/agents` lists it as not started.
 #[test]
 fn a_child_dropped_while_queued_is_recorded_and_listed_as_not_started() {
     let env = TestEnv::with_config("responses", "[agents]\nmax_parallel = 1\n");
@@ -201,7 +213,9 @@ fn a_child_dropped_while_queued_is_recorded_and_listed_as_not_started() {
     let (_, queued) = result_of(&run, "s2");
     let id = queued["agent_id"].as_str().unwrap_or_default().to_string();
     let of_it: Vec<&Value> = run.events.iter().filter(|e| e["agent_id"] == id).collect();
-    assert!(of_it.is_empty(), "{of_it:?}");
+    let types: Vec<&str> = of_it.iter().filter_map(|e| e["type"].as_str()).collect();
+    assert_eq!(types, ["agent_queued", "agent_completed"], "{of_it:?}");
+    assert_eq!(of_it[1]["status"], "not_started", "{}", of_it[1]);
     let file = env
         .session_files()
         .into_iter()

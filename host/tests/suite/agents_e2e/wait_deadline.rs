@@ -97,8 +97,9 @@ fn wait_agents_timeout_is_one_deadline_for_all_the_children() {
 /// `max_parallel = 1`: the first background child has the slot and never
 /// gets an answer (the server holds it), three more wait for the slot
 /// when the parent answers. The end stops the running one, which frees
-/// the slot; none of the waiting ones may take it: never announced or
-/// run, and the end's warnings count them apart.
+/// the slot; none of the waiting ones may take it: never announced as
+/// started or run (an `agent_completed` says `not_started`), and the
+/// end's warnings count them apart.
 #[test]
 fn a_child_still_queued_for_a_slot_when_exec_ends_is_never_started() {
     let env = TestEnv::with_config("responses", "[agents]\nmax_parallel = 1\n");
@@ -135,15 +136,23 @@ fn a_child_still_queued_for_a_slot_when_exec_ends_is_never_started() {
         "{}",
         spawned[0]
     );
-    assert_eq!(run.of_type("agent_completed").len(), 1, "{}", run.stdout);
-    // No event of a dropped child, not even its session's.
+    let ended = run.of_type("agent_completed");
+    assert_eq!(ended.len(), 4, "{}", run.stdout);
+    // No event of a dropped child's session: only that it was queued,
+    // then that it never started.
     for id in &waiting {
         let of_it: Vec<&Value> = run
             .events
             .iter()
             .filter(|e| e["agent_id"] == id.as_str())
             .collect();
-        assert!(of_it.is_empty(), "{id}: {of_it:?}");
+        let types: Vec<&str> = of_it.iter().filter_map(|e| e["type"].as_str()).collect();
+        assert_eq!(
+            types,
+            ["agent_queued", "agent_completed"],
+            "{id}: {of_it:?}"
+        );
+        assert_eq!(of_it[1]["status"], "not_started", "{}", of_it[1]);
     }
     let warnings: Vec<String> = run
         .of_type("warning")
