@@ -4,7 +4,20 @@
 //! turn.rs).
 
 use super::{Event, Session};
+use crate::protocol::{CallResult, CallStatus};
 use crate::store::Fate;
+
+/// Whether `r` is a shell call that could not write: run in the
+/// read-only sandbox, or never run (denied). `/undo` does not name such
+/// a call's changes, after a resume either.
+pub(super) fn shell_no_writes(r: &CallResult) -> bool {
+    let sandbox = r
+        .structured
+        .as_ref()
+        .and_then(|s| s.get(crate::tools::shell::SANDBOX))
+        .and_then(serde_json::Value::as_str);
+    r.name == "shell" && (r.status == CallStatus::Denied || sandbox == Some("read-only"))
+}
 
 impl Session {
     /// A task begins: its patches are undone together, after a resume too.

@@ -82,6 +82,7 @@ impl Session {
             output: output.clone(),
             truncated_bytes: 0,
             structured: None,
+            sandbox: None,
         });
         self.record(Item::ToolResult {
             call_id: call.call_id.clone(),

@@ -355,6 +355,12 @@ impl Session {
                     {
                         tracing::warn!(error = %e, "session file not updated");
                     }
+                    // ...and of a shell command that changed nothing.
+                    if super::patch_records::shell_no_writes(r)
+                        && let Err(e) = writer.append_shell_no_writes(&r.call_id)
+                    {
+                        tracing::warn!(error = %e, "session file not updated");
+                    }
                     history.push(item);
                     let call = calls.iter().find(|c| c.call_id == r.call_id);
                     worked.extend(call.and_then(|c| super::folder_docs::worked(c, r)));

@@ -106,6 +106,13 @@ pub enum Event {
         /// otherwise).
         #[serde(skip_serializing_if = "Option::is_none")]
         structured: Option<Value>,
+        /// The sandbox a shell command ran in (`read-only`,
+        /// `workspace-write`, `danger-full-access` — the last also for an
+        /// approved escalation); absent for other tools and for a command
+        /// that never ran. `/undo` names the shell's changes only when a
+        /// command could write.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sandbox: Option<String>,
     },
     PlanUpdated {
         explanation: Option<String>,

@@ -27,13 +27,28 @@ const MAX_OUTPUT: usize = 1024 * 1024;
 /// whose top folder is `top` (nothing when there are none).
 pub(super) fn shown(patches: &Patches, cwd: &Path, top: &Path) -> Vec<Said> {
     let files = patched(patches);
-    let mut paths: Vec<&str> = Vec::new();
-    for f in &files {
-        if let Some(p) = path_of(f).filter(|p| !paths.contains(p)) {
-            paths.push(p);
+    // One name per real file (`src/a.txt`, `./src/../src/a.txt` and a
+    // linked folder's `alias/a.txt` are one file): the first spelling,
+    // its `.` and `..` resolved.
+    let mut names: Vec<(PathBuf, String)> = Vec::new();
+    for p in files.iter().filter_map(path_of) {
+        let key = super::undo_left::real(&cwd.join(p));
+        if !names.iter().any(|(k, _)| *k == key) {
+            names.push((key, tidy(cwd, p)));
         }
     }
-    let inside: Vec<&str> = paths.into_iter().filter(|p| within(cwd, p, top)).collect();
+    let name_of = |p: &str| {
+        let key = super::undo_left::real(&cwd.join(p));
+        names
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, n)| n.as_str())
+    };
+    let inside: Vec<&str> = names
+        .iter()
+        .map(|(_, n)| n.as_str())
+        .filter(|p| within(cwd, p, top))
+        .collect();
     if inside.is_empty() {
         return Vec::new();
     }
@@ -49,10 +64,17 @@ pub(super) fn shown(patches: &Patches, cwd: &Path, top: &Path) -> Vec<Said> {
     if ignored.is_empty() {
         return Vec::new();
     }
+    // Each under its file's one name.
     let entries: Vec<Value> = files
         .iter()
-        .filter(|f| path_of(f).is_some_and(|p| ignored.iter().any(|i| i == p)))
-        .cloned()
+        .filter_map(|f| {
+            let name = path_of(f).and_then(name_of)?;
+            ignored.iter().any(|i| i == name).then(|| {
+                let mut f = f.clone();
+                f["path"] = Value::String(name.to_string());
+                f
+            })
+        })
         .collect();
     // A file patched more than once: one diff, from before its first
     // patch to now.
@@ -104,6 +126,17 @@ fn path_of(f: &Value) -> Option<&str> {
     f.get("path")
         .and_then(Value::as_str)
         .filter(|p| !p.is_empty())
+}
+
+/// `path` (from `cwd`) with its `.` and `..` resolved as written, when
+/// that stays below `cwd`; else as it is.
+fn tidy(cwd: &Path, path: &str) -> String {
+    let base = quire::tools::apply_patch::normalize(cwd);
+    let full = quire::tools::apply_patch::normalize(&base.join(path));
+    match full.strip_prefix(&base) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.to_string_lossy().into_owned(),
+        _ => path.to_string(),
+    }
 }
 
 /// Whether `path` (from `cwd`) is inside the repository at `top`: git

@@ -76,7 +76,7 @@ fn once(path: &str, of: &[&Value], cwd: &Path) -> Option<Value> {
         Some("deleted") => None,
         _ => Some(small_text(&real)?),
     };
-    let before = taken_back(rel, now.as_deref(), of)?;
+    let before = taken_back(now.as_deref(), of)?;
     let status = match (&before, &now) {
         (None, Some(_)) => "added",
         (Some(_), None) => "deleted",
@@ -106,18 +106,20 @@ fn small_text(real: &Path) -> Option<String> {
 /// What the file `rel` held before the patches `of` (`now`: what it holds
 /// now, `None` when it is gone): `Some(None)` when the first patch made
 /// it; `None` when a diff does not take back.
-fn taken_back(rel: &Path, now: Option<&str>, of: &[&Value]) -> Option<Option<String>> {
+fn taken_back(now: Option<&str>, of: &[&Value]) -> Option<Option<String>> {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("quire-diff-{}-{n}", std::process::id()));
-    let copy = dir.join(rel);
+    // Each diff names the file `f` (the patches may have named it
+    // through a link or with `..`).
+    let copy = dir.join("f");
     let result = (|| {
-        std::fs::create_dir_all(copy.parent()?).ok()?;
+        std::fs::create_dir_all(&dir).ok()?;
         if let Some(now) = now {
             std::fs::write(&copy, now).ok()?;
         }
         for e in of.iter().rev() {
-            let diff = e.get("diff").and_then(Value::as_str)?;
+            let diff = of_f(e.get("diff").and_then(Value::as_str)?)?;
             let out = quire::git::Git::new(&dir)
                 .args(["apply", "-R", "--whitespace=nowarn", "-"])
                 .input(diff.as_bytes())
@@ -141,6 +143,19 @@ fn taken_back(rel: &Path, now: Option<&str>, of: &[&Value]) -> Option<Option<Str
         tracing::debug!("cannot remove {}: {e}", dir.display());
     }
     result
+}
+
+/// `diff` with its header naming the file `f` (`/dev/null` sides kept);
+/// `None` when it has no `---`/`+++` header.
+pub(super) fn of_f(diff: &str) -> Option<String> {
+    let (old, rest) = diff.strip_prefix("--- ")?.split_once('\n')?;
+    let (new, body) = rest.strip_prefix("+++ ")?.split_once('\n')?;
+    let side = |p: &str, named: &'static str| if p == "/dev/null" { "/dev/null" } else { named };
+    Some(format!(
+        "--- {}\n+++ {}\n{body}",
+        side(old, "a/f"),
+        side(new, "b/f")
+    ))
 }
 
 #[cfg(test)]

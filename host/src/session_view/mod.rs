@@ -24,6 +24,7 @@ pub mod skills;
 pub mod status;
 pub mod undo;
 mod undo_left;
+mod undo_rebuilt;
 mod undo_steps;
 mod undo_write;
 mod worktree;

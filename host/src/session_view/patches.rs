@@ -32,8 +32,9 @@ pub struct Patches {
     pub stuck: bool,
     /// Patched files /undo gave up on: /diff shows them as they are.
     pub left: Vec<Left>,
-    /// The indices in `tasks` of the tasks that ran shell commands: /undo
-    /// does not revert what those changed, and says so.
+    /// The indices in `tasks` of the tasks that ran shell commands with
+    /// write access (not under the read-only sandbox): /undo does not
+    /// revert what those changed, and says so.
     pub shelled: Vec<usize>,
 }
 
@@ -79,8 +80,17 @@ impl Patches {
 
     /// Records the files a finished tool call patched.
     pub fn track(&mut self, ev: &Event) {
-        if let Event::ToolCompleted { name, .. } = ev
+        // A command that could not write (the read-only sandbox) or never
+        // ran (denied) changed nothing /undo must warn about.
+        if let Event::ToolCompleted {
+            name,
+            sandbox,
+            status,
+            ..
+        } = ev
             && name == "shell"
+            && sandbox.as_deref() != Some("read-only")
+            && *status != quire::protocol::CallStatus::Denied
         {
             self.shell_ran();
         }

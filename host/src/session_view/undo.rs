@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::patches::Patches;
 use super::undo_left::{drifted, unreverted};
+use super::undo_rebuilt::Unbuilt;
 use super::undo_steps::{self as steps, last_task};
 use super::undo_write::{Unwritten, as_before, reverse};
 use super::{Said, Tone};
@@ -126,33 +127,34 @@ struct Attempt {
 
 /// Undoes `files` (one task's patched files), newest first.
 fn attempt(files: &[Value], session: &Session) -> Attempt {
-    let mut said = Vec::new();
+    let mut t = Done::default();
     let cwd = session.cwd().to_path_buf();
-    let mut undone = Vec::new();
     // What could not be undone stays recorded: /diff still shows it and
     // /undo can be tried again once the file is fixed.
     let mut fates = vec![Fate::Left { changed: None }; files.len()];
-    let mut gone = Vec::new();
-    // Already as before the patch (put back by a shell command or by
-    // hand): nothing to write, nothing left.
-    let mut already = Vec::new();
     for (i, f) in files.iter().enumerate().rev() {
         let path = path_of(f);
         let from = f.get("from").and_then(Value::as_str);
         let status = f.get("status").and_then(Value::as_str).unwrap_or("");
         let d = f.get("diff").and_then(Value::as_str).unwrap_or("");
-        let refuse = |why: String| {
-            Said::Note(
+        let refuse = |why: String| refused(path, from, &why);
+        // No copy to put back from: the record's paths are trusted only
+        // inside the workspace (a session file may have been edited).
+        if f.get("undo").is_none()
+            && let Some(why) = super::undo_rebuilt::outside(&cwd, f)
+        {
+            t.said.push(Said::Note(
                 Tone::Bad,
                 format!(
-                    "cannot undo {}: {why}; nothing was written — /diff shows the change",
+                    "cannot undo {}: {why}; nothing was written for it",
                     shown(path, from)
                 ),
-            )
-        };
+            ));
+            continue;
+        }
         // Recorded before a resume, without what its undo needs.
         if let Some(why) = steps::out_of_reach(f) {
-            said.push(Said::Note(
+            t.said.push(Said::Note(
                 Tone::Bad,
                 format!(
                     "cannot undo {}: {why}; revert it by hand",
@@ -163,36 +165,41 @@ fn attempt(files: &[Value], session: &Session) -> Attempt {
         }
         // Kept byte for byte: put back when the file is as the patch left it.
         if let Some(id) = f.get("undo").and_then(Value::as_u64) {
-            match quire::tools::apply_patch::undo(id) {
-                Ok(Restored::Done) => {
-                    undone.push(path.to_string());
-                    fates[i] = Fate::Undone;
-                }
-                Ok(Restored::AlreadyGone) => {
-                    gone.push(path.to_string());
-                    fates[i] = Fate::Gone;
-                }
-                Err(UndoError::Changed(_)) if quire::tools::apply_patch::is_back(id) => {
-                    already.push(path.to_string());
-                    fates[i] = Fate::Undone;
-                }
-                Err(e) => {
-                    let why = refusal(&e, path, from, status);
-                    said.push(refuse(why.clone()));
-                    let changed = matches!(
-                        e,
-                        UndoError::Changed(_) | UndoError::Gone(_) | UndoError::Escaped { .. }
-                    );
-                    fates[i] = Fate::Left {
-                        changed: changed.then_some(why),
+            let put = quire::tools::apply_patch::undo(id);
+            let back = |e: &UndoError| {
+                matches!(e, UndoError::Changed(_)) && quire::tools::apply_patch::is_back(id)
+            };
+            fates[i] = settled(put, back, path, from, status, &mut t);
+            continue;
+        }
+        // Its copy ended with the quire that made the patch (resumed
+        // since): rebuilt from the record, put back the same way.
+        if super::undo_rebuilt::fits(f) {
+            let put = super::undo_rebuilt::put_back(&cwd, f);
+            fates[i] = match put {
+                Ok(r) => settled(Ok(r), |_| false, path, from, status, &mut t),
+                Err(Unbuilt::Undo(e)) => {
+                    let back = |e: &UndoError| {
+                        matches!(e, UndoError::Changed(_))
+                            && from.is_none()
+                            && f.get("sha256")
+                                .and_then(Value::as_str)
+                                .is_some_and(|left| as_before(&cwd, path, d, left))
                     };
+                    settled(Err(e), back, path, from, status, &mut t)
                 }
-            }
+                Err(Unbuilt::Diff) => {
+                    let why =
+                        "its recorded diff does not take back what the patch left".to_string();
+                    t.said.push(refuse(why));
+                    Fate::Left { changed: None }
+                }
+            };
             continue;
         }
         if status == "moved" || quire::tools::apply_patch::is_partial(d) {
             // Its original was not kept: more than /undo keeps.
-            said.push(Said::Note(
+            t.said.push(Said::Note(
                 Tone::Bad,
                 format!("cannot undo {path}: its change is not fully known and quire kept no copy of the file as it was (more than /undo keeps); revert it by hand"),
             ));
@@ -201,13 +208,13 @@ fn attempt(files: &[Value], session: &Session) -> Attempt {
         let missing = std::fs::symlink_metadata(cwd.join(path))
             .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
         if missing && status == "added" {
-            gone.push(path.to_string());
+            t.gone.push(path.to_string());
             fates[i] = Fate::Gone;
             continue;
         }
         if missing && status == "modified" {
             let why = "it was deleted since the patch".to_string();
-            said.push(refuse(why.clone()));
+            t.said.push(refuse(why.clone()));
             fates[i] = Fate::Left { changed: Some(why) };
             continue;
         }
@@ -216,58 +223,119 @@ fn attempt(files: &[Value], session: &Session) -> Attempt {
         let empty = steps::empty_file_diff(f);
         match reverse(&cwd, path, status, empty.as_deref().unwrap_or(d)) {
             Ok(()) => {
-                undone.push(path.to_string());
+                t.undone.push(path.to_string());
                 fates[i] = Fate::Undone;
             }
-            Err(Unwritten::Denied(text)) => said.push(Said::Note(Tone::Bad, text)),
+            Err(Unwritten::Denied(text)) => t.said.push(Said::Note(Tone::Bad, text)),
             Err(Unwritten::Conflict(_))
                 if f.get("sha256")
                     .and_then(Value::as_str)
                     .is_some_and(|left| as_before(&cwd, path, d, left)) =>
             {
-                already.push(path.to_string());
+                t.already.push(path.to_string());
                 fates[i] = Fate::Undone;
             }
             Err(Unwritten::Conflict(e)) => {
                 let git = e.lines().last().unwrap_or(&e);
                 let (why, changed) = conflict(f, &cwd.join(path), git);
-                said.push(refuse(why));
+                t.said.push(refuse(why));
                 fates[i] = Fate::Left { changed };
             }
         }
     }
-    if !gone.is_empty() {
-        gone.reverse();
-        let (files, were) = if gone.len() == 1 {
+    if !t.gone.is_empty() {
+        t.gone.reverse();
+        let (files, were) = if t.gone.len() == 1 {
             ("file", "was")
         } else {
             ("files", "were")
         };
-        said.push(Said::Note(
+        t.said.push(Said::Note(
             Tone::Dim,
             format!(
                 "already undone: the {files} the patch added, {}, {were} deleted since",
-                gone.join(", ")
+                t.gone.join(", ")
             ),
         ));
     }
-    if !already.is_empty() {
-        already.reverse();
-        let were = if already.len() == 1 { "was" } else { "were" };
-        said.push(Said::Note(
+    if !t.already.is_empty() {
+        t.already.reverse();
+        let were = if t.already.len() == 1 { "was" } else { "were" };
+        t.said.push(Said::Note(
             Tone::Dim,
             format!(
                 "{} {were} already as before the patch: nothing to undo",
-                already.join(", ")
+                t.already.join(", ")
             ),
         ));
     }
     Attempt {
-        said,
-        undone,
-        already,
+        said: t.said,
+        undone: t.undone,
+        already: t.already,
         fates,
     }
+}
+
+/// What an attempt found of its files so far.
+#[derive(Default)]
+struct Done {
+    said: Vec<Said>,
+    /// Put back as they were.
+    undone: Vec<String>,
+    /// Added files already deleted.
+    gone: Vec<String>,
+    /// Already as before the patch (put back by a shell command or by
+    /// hand): nothing to write, nothing left.
+    already: Vec<String>,
+}
+
+/// What became of a file put back byte for byte (`put`: the write's
+/// result; `back`: whether a refusal found it already as before).
+fn settled(
+    put: Result<Restored, UndoError>,
+    back: impl Fn(&UndoError) -> bool,
+    path: &str,
+    from: Option<&str>,
+    status: &str,
+    done: &mut Done,
+) -> Fate {
+    match put {
+        Ok(Restored::Done) => {
+            done.undone.push(path.to_string());
+            Fate::Undone
+        }
+        Ok(Restored::AlreadyGone) => {
+            done.gone.push(path.to_string());
+            Fate::Gone
+        }
+        Err(e) if back(&e) => {
+            done.already.push(path.to_string());
+            Fate::Undone
+        }
+        Err(e) => {
+            let why = refusal(&e, path, from, status);
+            done.said.push(refused(path, from, &why));
+            let changed = matches!(
+                e,
+                UndoError::Changed(_) | UndoError::Gone(_) | UndoError::Escaped { .. }
+            );
+            Fate::Left {
+                changed: changed.then_some(why),
+            }
+        }
+    }
+}
+
+/// A file /undo did not write, and why.
+fn refused(path: &str, from: Option<&str>, why: &str) -> Said {
+    Said::Note(
+        Tone::Bad,
+        format!(
+            "cannot undo {}: {why}; nothing was written — /diff shows the change",
+            shown(path, from)
+        ),
+    )
 }
 
 /// Why `git apply -R` did not reverse the patch of `f` (the file at

@@ -85,7 +85,7 @@ pub fn out_of_reach(f: &Value) -> Option<String> {
             quire::plural::size_in_words(MAX_RECORDED_DIFFS as u64)
         ));
     }
-    if !flag(UNDO_COPY) || f.get("undo").is_some() {
+    if !flag(UNDO_COPY) || f.get("undo").is_some() || super::undo_rebuilt::fits(f) {
         return None;
     }
     let diff = f.get("diff").and_then(Value::as_str).unwrap_or("");

@@ -4,8 +4,10 @@
 //! sent) begins, `{"type":"patched","call_id":…,"files":[…]}` after each
 //! `apply_patch` result with its files (as `tool_completed` carries them),
 //! `{"type":"undone","attempts":[[…]]}` after each `/undo` (what it did to
-//! each file it tried). Read back in order, with the shell calls among the
-//! items, they rebuild the front ends' record of patches task by task.
+//! each file it tried), `{"type":"shell_no_writes","call_id":…}` after a
+//! shell call that could not write (the read-only sandbox) or never ran
+//! (denied). Read back in order, with the shell calls among the items,
+//! they rebuild the front ends' record of patches task by task.
 
 use std::collections::HashSet;
 
@@ -17,6 +19,7 @@ use crate::protocol::Item;
 const STARTED: &str = "task_started";
 const PATCHED: &str = "patched";
 const UNDONE: &str = "undone";
+const SHELL_NO_WRITES: &str = "shell_no_writes";
 
 /// Set on a recorded file whose undo needed the copy of the file quire
 /// kept in memory (`undo` in the event): that copy ends with the process.
@@ -49,7 +52,8 @@ pub enum Fate {
 pub enum PatchStep {
     /// A task began: its patches are undone together.
     Task,
-    /// The model ran a shell command (what it changed is not undone).
+    /// The model ran a shell command that could write (what it changed
+    /// is not undone).
     Shell,
     /// An `apply_patch` call's files.
     Files(Vec<Value>),
@@ -108,6 +112,12 @@ fn recorded(file: &Value, room: &mut usize) -> Value {
     Value::Object(kept)
 }
 
+/// The record of a shell call (`call_id`) that could not write: run in
+/// the read-only sandbox, or never run.
+pub fn shell_no_writes(call_id: &str) -> Value {
+    json!({ "type": SHELL_NO_WRITES, "call_id": call_id })
+}
+
 /// The record of an `/undo`'s tries.
 pub fn undone(attempts: &[Vec<Fate>]) -> Value {
     json!({ "type": UNDONE, "attempts": attempts })
@@ -124,12 +134,19 @@ pub(super) struct Follow {
     applied: Vec<String>,
     /// Those the file recorded the files of.
     recorded: HashSet<String>,
+    /// The shell calls, by id, with the index of their step.
+    shells: Vec<(String, usize)>,
+    /// Shell calls that could not write: not steps after all.
+    no_writes: HashSet<String>,
 }
 
 impl Follow {
     pub(super) fn see_item(&mut self, item: &Item) {
         match item {
-            Item::ToolCall { name, .. } if name == "shell" => self.steps.push(PatchStep::Shell),
+            Item::ToolCall { name, call_id, .. } if name == "shell" => {
+                self.shells.push((call_id.clone(), self.steps.len()));
+                self.steps.push(PatchStep::Shell);
+            }
             Item::ToolCall { name, call_id, .. } if name == "apply_patch" => {
                 self.calls.insert(call_id.clone());
             }
@@ -153,6 +170,11 @@ impl Follow {
                 self.steps
                     .push(PatchStep::Files(files.cloned().unwrap_or_default()));
             }
+            Some(SHELL_NO_WRITES) => {
+                if let Some(id) = event.get("call_id").and_then(Value::as_str) {
+                    self.no_writes.insert(id.to_string());
+                }
+            }
             Some(UNDONE) => {
                 let attempts = event
                     .get("attempts")
@@ -171,10 +193,20 @@ impl Follow {
 
     pub(super) fn log(self) -> PatchLog {
         let unrecorded = self.applied.iter().any(|id| !self.recorded.contains(id));
-        PatchLog {
-            steps: self.steps,
-            unrecorded,
-        }
+        let dropped: HashSet<usize> = self
+            .shells
+            .iter()
+            .filter(|(id, _)| self.no_writes.contains(id))
+            .map(|(_, at)| *at)
+            .collect();
+        let steps = self
+            .steps
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !dropped.contains(i))
+            .map(|(_, step)| step)
+            .collect();
+        PatchLog { steps, unrecorded }
     }
 }
 
@@ -273,6 +305,14 @@ mod tests {
             vec![PatchStep::Task, PatchStep::Shell, PatchStep::Files(vec![])]
         );
         assert!(!log.unrecorded);
+        // A shell call that could not write is no step.
+        let mut f = Follow::default();
+        f.see_event(&task_started());
+        f.see_item(&call("r", "shell"));
+        f.see_item(&result("r", false));
+        f.see_event(&shell_no_writes("r"));
+        f.see_item(&call("w", "shell"));
+        assert_eq!(f.log().steps, vec![PatchStep::Task, PatchStep::Shell]);
         // A file written before patches were recorded.
         let mut f = Follow::default();
         f.see_item(&call("p", "apply_patch"));

@@ -231,6 +231,13 @@ impl SessionWriter {
         })
     }
 
+    /// A shell call that could not write (see [`super::PatchLog`]).
+    pub fn append_shell_no_writes(&mut self, call_id: &str) -> Result<(), StoreError> {
+        self.write(&Record::Event {
+            event: super::patch_log::shell_no_writes(call_id),
+        })
+    }
+
     /// What an `/undo` did (its tries, each file's fate).
     pub fn append_undone(&mut self, attempts: &[Vec<super::Fate>]) -> Result<(), StoreError> {
         self.write(&Record::Event {

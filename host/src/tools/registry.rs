@@ -356,6 +356,10 @@ impl ToolRegistry {
             // A builtin tool's structured result is already in the fields
             // above (exit code, files, the plan event).
             structured: result.structured.clone().filter(|_| !builtin),
+            sandbox: field(super::shell::SANDBOX)
+                .filter(|_| builtin)
+                .and_then(Value::as_str)
+                .map(str::to_string),
         });
         result
     }

@@ -406,6 +406,7 @@ fn running_children_have_live_lines_and_end_as_one_collapsed_line() {
             is_error: true,
             truncated_bytes: 0,
             structured: None,
+            sandbox: None,
         }));
         app.event(&Event::AgentCompleted {
             agent_id: TESTER.into(),

@@ -120,6 +120,7 @@ mod typed_blocks;
 mod typed_paste;
 mod undo_bytes;
 mod undo_resumed;
+mod undo_resumed_copies;
 mod undo_shell;
 mod undo_traps;
 mod usage_totals;

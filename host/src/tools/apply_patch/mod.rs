@@ -42,9 +42,12 @@ use super::{
 use commit::CommitError;
 pub use commit::writes as patches_committed;
 pub use diff::{FileDiff, hex, is_binary, is_partial, sha256_hex};
-pub use originals::{Restored, UndoError, is_back, restore as undo};
+pub use originals::{Original, Restored, UndoError, is_back, restore as undo};
 pub use paths::{normalize, real_path};
 use plan::{Change, PlanError, Prepared, Scope};
+/// `/undo` after a resume: a file rebuilt from its record put back as a
+/// kept original is.
+pub use put_back::put_back;
 pub use scan::file_sha256;
 
 const DESCRIPTION: &str = r#"Create, edit, move and delete files with a patch. The `patch` argument is the whole patch text:

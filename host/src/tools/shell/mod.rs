@@ -151,6 +151,8 @@ impl TypedTool for Shell {
             "signal": outcome.signal(),
             "wall_ms": u64::try_from(outcome.wall.as_millis()).unwrap_or(u64::MAX),
         });
+        // What /undo says of the command's changes: none under read-only.
+        structured[SANDBOX] = json!(mode.to_string());
         if outcome.dropped > 0 {
             // Counted into the call's `truncated_bytes` with what the
             // output cap cuts after.
@@ -355,6 +357,9 @@ fn policy_for(mode: SandboxMode, ctx: &ToolContext) -> SandboxPolicy {
 /// The structured field of a command's result holding the bytes dropped
 /// from the middle of its output before it reached the output cap.
 pub const DROPPED_BYTES: &str = "dropped_bytes";
+/// The structured result's key for the sandbox the command ran in
+/// (`tool_completed`'s `sandbox`).
+pub const SANDBOX: &str = "sandbox";
 
 fn format_outcome(o: &exec::ExecOutcome) -> String {
     let mut text = format!(

@@ -252,3 +252,47 @@ fn diff_after_resume_shows_ignored_files_patched_before_once() {
     pty.send("\x04");
     assert_eq!(pty.wait_exit(), 0);
 }
+
+/// An ignored file patched under two spellings (`gen/a.txt` and
+/// `./gen/../gen/a.txt`), and one patched through a linked folder and
+/// then its target, is one file: listed once under the ignored heading,
+/// by what it held before the first patch against what it holds now.
+#[test]
+fn diff_shows_an_ignored_file_patched_under_two_spellings_once() {
+    let env = TestEnv::new("chat");
+    env.write(".gitignore", "gen/\n");
+    env.write("a.txt", "hello\n");
+    std::os::unix::fs::symlink("gen", env.repo_path().join("alias")).expect("link");
+    env.commit_all();
+    env.write("gen/a.txt", "one\n");
+    env.write("gen/b.txt", "b1\n");
+    let patch = |text: &str| {
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": format!("*** Begin Patch\n{text}*** End Patch\n")}),
+        )
+    };
+    env.server.push_all([
+        patch("*** Update File: gen/a.txt\n@@\n-one\n+two\n*** Update File: alias/b.txt\n@@\n-b1\n+b2\n"),
+        patch("*** Update File: ./gen/../gen/a.txt\n@@\n-two\n+three\n*** Update File: gen/b.txt\n@@\n-b2\n+b3\n"),
+        Reply::text("patched"),
+    ]);
+    let r = line_mode(&env, "change them\n/diff\n");
+    assert_eq!(env.read("gen/a.txt"), "three\n", "{}", r.stderr);
+    assert_eq!(env.read("gen/b.txt"), "b3\n", "{}", r.stderr);
+    let err = &r.stderr;
+    let ignored = &err[err
+        .find("ignored by git, patched in this session (2 files;")
+        .expect(err)..];
+    assert!(ignored.contains("  M gen/a.txt +1 -1"), "{err}");
+    assert!(
+        ignored.contains("-one") && ignored.contains("+three"),
+        "{err}"
+    );
+    assert!(!ignored.contains("+two"), "{err}");
+    assert!(!ignored.contains("./gen/../gen/a.txt"), "{err}");
+    assert_eq!(ignored.matches("a.txt +").count(), 1, "{err}");
+    assert_eq!(ignored.matches("b.txt +").count(), 1, "{err}");
+    assert!(ignored.contains("-b1") && ignored.contains("+b3"), "{err}");
+}

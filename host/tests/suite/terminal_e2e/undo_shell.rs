@@ -212,3 +212,67 @@ fn undo_after_resume_names_shell_changes_git_status_does_not_show() {
     assert!(!last.contains("back as they were"), "{last}");
     assert!(last.contains(CLEAN_NOTE), "{last}");
 }
+
+/// The turn of tester finding fUndo2 1: a shell command that could not
+/// write (its escalation refused by the approval policy `never`, so it
+/// never ran), then a patch.
+fn refused_shell_and_a_patch() -> [Reply; 3] {
+    [
+        Reply::tool_call(
+            "s",
+            "shell",
+            json!({"command": "mkdir -p out; echo s > out/shellmade.txt", "escalate": true, "justification": "needs to write"}),
+        ),
+        Reply::tool_call(
+            "p",
+            "apply_patch",
+            json!({"patch": "*** Begin Patch\n*** Add File: p.txt\n+p\n*** End Patch\n"}),
+        ),
+        Reply::text("t1"),
+    ]
+}
+
+const BACK_NOTE: &str =
+    "p.txt with /undo; these files are back as they were before your last patch.";
+
+#[test]
+fn undo_does_not_name_shell_changes_when_no_command_could_write() {
+    let env = ignoring_repo();
+    env.server.push_all(refused_shell_and_a_patch());
+    env.server.push(Reply::text("understood"));
+    let r = line_mode_args(
+        &env,
+        &["--approval", "never"],
+        "make them\n/undo\nwhat now?\n",
+        &[],
+    );
+    let err = &r.stderr;
+    assert!(err.contains("undone: p.txt"), "{err}");
+    assert!(!err.contains("not reverted"), "{err}");
+    assert!(!env.repo_path().join("out").exists(), "{err}");
+    let reqs = env.server.requests();
+    let last = &reqs[reqs.len() - 1].raw_body;
+    assert!(last.contains(BACK_NOTE), "{last}");
+}
+
+#[test]
+fn undo_after_resume_does_not_name_shell_changes_when_no_command_could_write() {
+    let env = ignoring_repo();
+    env.server.push_all(refused_shell_and_a_patch());
+    let run = env.run(&["exec", "--approval", "never", "make them"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    env.server.push(Reply::text("understood"));
+    let mut cmd = env.command(&["resume", "last"]);
+    cmd.env("TERM", "dumb");
+    let mut pty = crate::support::pty::Pty::spawn(cmd, 40, 260);
+    pty.wait_text("› ");
+    pty.send("/undo\r");
+    pty.wait_text("undone: p.txt");
+    pty.send("what now?\r");
+    pty.wait_text("understood");
+    assert!(!pty.screen().contains("not reverted"), "{}", pty.screen());
+    assert_eq!(pty.quit_at_prompt(), 0);
+    let reqs = env.server.requests();
+    let last = &reqs[reqs.len() - 1].raw_body;
+    assert!(last.contains(BACK_NOTE), "{last}");
+}
