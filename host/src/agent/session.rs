@@ -452,6 +452,12 @@ impl Session {
         &self.cwd
     }
 
+    /// The session's workspace: the repository's root (else the
+    /// directory it runs in), what the sandbox lets its commands write.
+    pub fn workspace(&self) -> &Path {
+        &self.workspace
+    }
+
     /// The context window of the current model, in tokens: the
     /// configured one, or the smaller one its server said it has.
     pub fn context_window(&self) -> u64 {

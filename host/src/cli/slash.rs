@@ -222,6 +222,9 @@ pub async fn prepare(
     session.run_start_hooks().await;
     let ctx = ExpandContext {
         cwd: session.cwd().to_path_buf(),
+        // As the model's commands: the repository's root is writable when
+        // the session started in a folder of it.
+        workspace: session.workspace().to_path_buf(),
         // The sandbox in effect now (`/approvals` may have changed it):
         // the one the model's next command would get.
         sandbox: session.sandbox(),

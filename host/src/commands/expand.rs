@@ -26,7 +26,12 @@ pub const MAX_FILE_BYTES: u64 = 256 * 1024;
 /// Where and how `` !`command` `` lines run.
 #[derive(Debug, Clone)]
 pub struct ExpandContext {
+    /// The folder the lines run in: the session's.
     pub cwd: PathBuf,
+    /// The workspace the sandbox lets them write: the session's (the
+    /// repository's root when quire started in a folder of it), as for
+    /// the model's own commands.
+    pub workspace: PathBuf,
     pub sandbox: SandboxMode,
     pub network: bool,
     /// The config's `unix_sockets`.
@@ -335,7 +340,12 @@ async fn run_one(
     tracing::debug!(command = %cmd.name, line, "commands: running a !` line");
     let mut policy = SandboxPolicy {
         unix_sockets: ctx.unix_sockets,
-        ..workspace_policy(ctx.sandbox, &ctx.cwd, ctx.network, &ctx.writable_roots)
+        ..workspace_policy(
+            ctx.sandbox,
+            &ctx.workspace,
+            ctx.network,
+            &ctx.writable_roots,
+        )
     };
     // A plugin's command may write its plugin's data folder (made on first
     // use), as its hooks and MCP servers may: in `$QUIRE_HOME`, so

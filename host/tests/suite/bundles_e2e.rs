@@ -13,6 +13,7 @@ mod claude_mcp_names;
 mod clone;
 mod command_args;
 mod command_mentions;
+mod command_subfolder;
 mod commands;
 mod drift;
 mod exec_slash_skill;

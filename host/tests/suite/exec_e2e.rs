@@ -360,6 +360,7 @@ mod outcomes;
 mod output_schema;
 mod patch_diff;
 mod patch_paths;
+mod patch_seek;
 mod reasoning;
 mod thinking;
 mod view_image;

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 
 use super::bom;
 use super::parse::{Hunk, HunkLine};
+use super::seek::{self, seek};
 use super::udiff::{self, Body, Edit};
 
 /// Why a hunk did not apply. The text is for the model.
@@ -113,27 +114,6 @@ pub fn new_file(lines: &[String]) -> String {
     let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
     join(&mut out, lines.iter().map(|l| (l.as_str(), false)), true);
     out
-}
-
-/// How strictly two lines are compared, strictest first.
-const LEVELS: [fn(&str, &str) -> bool; 3] = [
-    |a, b| a == b,
-    |a, b| a.trim_end() == b.trim_end(),
-    |a, b| a.trim() == b.trim(),
-];
-
-fn matches_at(lines: &[&str], pat: &[String], at: usize, eq: fn(&str, &str) -> bool) -> bool {
-    at + pat.len() <= lines.len() && pat.iter().zip(&lines[at..]).all(|(p, l)| eq(l, p))
-}
-
-/// Where `pat` starts at or after `start` (only at the very end when
-/// `eof`), trying each strictness level in turn.
-fn seek(lines: &[&str], pat: &[String], start: usize, eof: bool) -> Option<usize> {
-    let last = lines.len().checked_sub(pat.len())?;
-    let from = if eof { last.max(start) } else { start };
-    LEVELS
-        .iter()
-        .find_map(|eq| (from..=last).find(|&i| matches_at(lines, pat, i, *eq)))
 }
 
 /// A file's text after its hunks, with the diff of what changed.
@@ -284,7 +264,6 @@ fn after(pos: usize) -> String {
 
 /// Says which old line could not be found, and what the file has instead.
 fn diagnose(lines: &[&str], old: &[String], pos: usize, eof: bool) -> String {
-    let loose = LEVELS[2];
     if let Some(at) = seek(lines, old, 0, false) {
         return if eof {
             format!(
@@ -300,18 +279,7 @@ fn diagnose(lines: &[&str], old: &[String], pos: usize, eof: bool) -> String {
         };
     }
     // The longest prefix of the old lines found after `pos`.
-    let mut best: Option<(usize, usize)> = None; // (matched lines, at)
-    for at in pos..lines.len() {
-        let k = old
-            .iter()
-            .zip(&lines[at..])
-            .take_while(|(p, l)| loose(l, p))
-            .count();
-        if k > 0 && best.is_none_or(|(bk, _)| k > bk) {
-            best = Some((k, at));
-        }
-    }
-    let (k, at) = best.unwrap_or((0, pos));
+    let (k, at) = seek::longest_prefix(lines, old, pos, seek::LOOSE).unwrap_or((0, pos));
     let expected = old.get(k).map_or("", String::as_str);
     let mut detail = format!(
         "This line{} was not found{}:\n{}",

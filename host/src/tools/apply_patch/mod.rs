@@ -26,6 +26,7 @@ mod race_tests;
 mod rewrite;
 mod roots;
 mod scan;
+mod seek;
 mod stale_tmp;
 mod steps;
 mod swap;
