@@ -39,6 +39,7 @@ mod truncated;
 mod turn;
 mod unanswered;
 mod window_exceeded;
+mod written_call;
 pub(crate) use turn::MAX_STOP_BLOCKS;
 
 pub use crate::protocol::CompactReason;

@@ -288,6 +288,14 @@ impl Session {
                         message: "the model's answer was empty (no text and no tool call)".into(),
                     });
                 }
+                // The answer is this turn's text (`final_text` keeps an
+                // earlier turn's only when this one said nothing).
+                if !answered_nothing
+                    && let Some(start) =
+                        super::written_call::written_call(&final_text, &self.tools.names())
+                {
+                    break TaskStatus::Failed(super::written_call::failure(&start));
+                }
                 if stop_blocks >= MAX_STOP_BLOCKS {
                     self.events.send(Event::Warning {
                         message: format!(

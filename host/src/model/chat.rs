@@ -252,6 +252,15 @@ struct PendingCall {
     extra: Option<Value>,
 }
 
+fn names_a_function(piece: &Value) -> bool {
+    str_at(piece, "/function/name").is_some_and(|n| !n.is_empty())
+}
+
+/// A call with a name and arguments that are one JSON object.
+fn is_whole(call: &PendingCall) -> bool {
+    !call.name.is_empty() && wire::is_object(&call.arguments)
+}
+
 #[derive(Debug, Default)]
 struct Decoder {
     calls: Vec<PendingCall>,
@@ -272,11 +281,16 @@ impl Decoder {
     /// slot of a seen one. A piece with neither goes on the last slot,
     /// unless it names a function while the last slot already has a name
     /// and whole JSON arguments: then it starts the next call (two parallel
-    /// calls sent with neither `index` nor `id`).
+    /// calls sent with neither `index` nor `id`). A piece whose `index` is
+    /// taken starts another call when it brings a different `id` (Ollama
+    /// sends `index: 0` for every call of a parallel batch).
     fn slot(&mut self, piece: &Value) -> &mut PendingCall {
         let id = str_at(piece, "/id").filter(|s| !s.is_empty());
         let pos = match piece.get("index").and_then(Value::as_u64) {
-            Some(i) => self.calls.iter().position(|c| c.index == i),
+            Some(i) => match self.calls.iter().rposition(|c| c.index == i) {
+                Some(p) if Self::another_call(&self.calls[p], id) => None,
+                found => found,
+            },
             None => match id {
                 Some(id) => self.calls.iter().position(|c| c.id == id),
                 None if self.starts_next_call(piece) => None,
@@ -304,11 +318,16 @@ impl Decoder {
     /// call: it names a function, and the last call is whole (a name and
     /// arguments that are one JSON object).
     fn starts_next_call(&self, piece: &Value) -> bool {
-        str_at(piece, "/function/name").is_some_and(|n| !n.is_empty())
-            && self
-                .calls
-                .last()
-                .is_some_and(|c| !c.name.is_empty() && wire::is_object(&c.arguments))
+        self.calls
+            .last()
+            .is_some_and(|c| names_a_function(piece) && is_whole(c))
+    }
+
+    /// Whether a piece whose `index` is `slot`'s is another call: it
+    /// brings an `id` other than the slot's. (Without an id it continues
+    /// the slot: some servers repeat the name in every piece.)
+    fn another_call(slot: &PendingCall, id: Option<&str>) -> bool {
+        id.is_some_and(|id| !slot.id.is_empty() && slot.id != id)
     }
 
     fn tool_call_piece(&mut self, piece: &Value) {

@@ -200,6 +200,9 @@ struct PendingCall {
 #[derive(Debug, Default)]
 struct Decoder {
     calls: Vec<PendingCall>,
+    /// A Responses API event came: a `[DONE]` after it ends a stream cut
+    /// short (some proxies add it), not one of the other wire API.
+    responses_seen: bool,
     /// Output items whose text or reasoning summary came as deltas: their
     /// `output_item.done` repeats it and adds nothing.
     streamed: std::collections::HashSet<String>,
@@ -328,6 +331,13 @@ fn usage(response: &Value) -> Option<Usage> {
 impl WireDecoder for Decoder {
     fn on_event(&mut self, event: SseEvent) -> Result<Vec<ModelEvent>, ModelError> {
         if event.data.trim() == "[DONE]" {
+            if self.responses_seen {
+                // Responses events, then Chat Completions' end marker
+                // before `response.completed`: the response was cut short.
+                return Err(ModelError::StreamCut(
+                    "the stream ended with [DONE] before response.completed".into(),
+                ));
+            }
             // Chat Completions' end marker: the server speaks the other
             // wire API (its chunks were named below; this is the end).
             return Err(chat_stream());
@@ -339,6 +349,9 @@ impl WireDecoder for Decoder {
         let kind = str_at(&data, "/type")
             .or(event.event.as_deref())
             .unwrap_or_default();
+        if kind.starts_with("response.") {
+            self.responses_seen = true;
+        }
         match kind {
             "response.output_text.delta" | "response.refusal.delta" => {
                 self.note_streamed(&data);

@@ -16,3 +16,4 @@ mod stream_end;
 mod stream_status;
 mod strict_servers;
 mod truncated;
+mod written_call;

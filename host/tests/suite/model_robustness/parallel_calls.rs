@@ -89,3 +89,78 @@ fn calls_in_one_array_and_in_pieces_are_two_calls() {
     let run = env.exec_json("do it", &[]);
     check_both_ran(&env, &run);
 }
+
+/// One piece of a call at `index`, with an `id` on its first piece.
+fn indexed(index: u64, id: Option<&str>, name: Option<&str>, arguments: &str) -> Value {
+    let mut function = json!({"arguments": arguments});
+    if let Some(n) = name {
+        function["name"] = json!(n);
+    }
+    let mut piece = json!({"index": index, "type": "function", "function": function});
+    if let Some(id) = id {
+        piece["id"] = json!(id);
+    }
+    piece
+}
+
+/// Ollama streams `index: 0` for every call of a parallel batch, each
+/// with an id of its own: a new id at a taken index is another call, and
+/// the pieces after it (no id) continue that call.
+#[test]
+fn calls_sharing_index_zero_with_ids_of_their_own_are_two_calls() {
+    let env = TestEnv::new("chat");
+    let first = json!({"command": "echo one > one.txt"}).to_string();
+    let second = json!({"command": "echo two > two.txt"}).to_string();
+    let (a1, a2) = first.split_at(9);
+    let (b1, b2) = second.split_at(9);
+    env.server.push_all([
+        Reply::Raw(vec![
+            chunk(
+                json!({"tool_calls": [indexed(0, Some("a"), Some("shell"), a1)]}),
+                None,
+            ),
+            chunk(json!({"tool_calls": [indexed(0, None, None, a2)]}), None),
+            chunk(
+                json!({"tool_calls": [indexed(0, Some("b"), Some("shell"), b1)]}),
+                None,
+            ),
+            chunk(json!({"tool_calls": [indexed(0, None, None, b2)]}), None),
+            chunk(json!({}), Some("tool_calls")),
+            b"data: [DONE]\n\n".to_vec(),
+        ]),
+        Reply::text("ok"),
+    ]);
+    let run = env.exec_json("do it", &[]);
+    check_both_ran(&env, &run);
+    let started = run.of_type("tool_started");
+    assert_eq!(started[0]["call_id"], "a", "{started:?}");
+    assert_eq!(started[1]["call_id"], "b", "{started:?}");
+}
+
+/// A server that repeats the call's id in every piece of one index sends
+/// one call.
+#[test]
+fn pieces_repeating_the_id_at_one_index_are_one_call() {
+    let env = TestEnv::new("chat");
+    let args = json!({"command": "echo one > one.txt"}).to_string();
+    let (a, b) = args.split_at(9);
+    env.server.push_all([
+        Reply::Raw(vec![
+            chunk(
+                json!({"tool_calls": [indexed(0, Some("c1"), Some("shell"), a)]}),
+                None,
+            ),
+            chunk(
+                json!({"tool_calls": [indexed(0, Some("c1"), None, b)]}),
+                None,
+            ),
+            chunk(json!({}), Some("tool_calls")),
+            b"data: [DONE]\n\n".to_vec(),
+        ]),
+        Reply::text("ok"),
+    ]);
+    let run = env.exec_json("do it", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.of_type("tool_started").len(), 1);
+    assert_eq!(env.read("one.txt"), "one\n");
+}

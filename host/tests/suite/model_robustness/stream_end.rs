@@ -219,3 +219,28 @@ fn a_stream_the_server_always_gives_up_on_fails_the_task() {
         assert_eq!(std::fs::read_to_string(&answer).unwrap_or_default(), "");
     }
 }
+
+/// On the Responses wire, `[DONE]` after Responses events but before
+/// `response.completed` (a proxy that adds it) is a cut stream, tried
+/// again, not a server of the other wire API.
+#[test]
+fn done_before_response_completed_is_a_cut_stream_on_the_responses_wire() {
+    let env = TestEnv::new("responses");
+    env.server.push_all([
+        Reply::Raw(vec![
+            sse(
+                Some("response.created"),
+                json!({"type": "response.created", "response": {"id": "r1", "status": "in_progress"}}),
+            ),
+            b"data: [DONE]\n\n".to_vec(),
+        ]),
+        Reply::text("recovered"),
+    ]);
+    let run = env.exec_json("hi", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let retry = run.of_type("retry");
+    assert_eq!(retry.len(), 1, "{:?}", run.types());
+    let reason = retry[0]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("[DONE]"), "{reason}");
+    assert!(!run.stderr.contains("Chat Completions"), "{}", run.stderr);
+}
