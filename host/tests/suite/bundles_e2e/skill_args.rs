@@ -56,7 +56,7 @@ fn a_skill_called_with_arguments_gets_them_and_runs_its_lines() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let sent = last_sent(&env);
     for want in [
-        r#"ARG=[Bob \\\"two words\\\"]"#,
+        r#"ARG=[Bob \"two words\"]"#,
         "FIRST=[Bob]",
         "SECOND=[two words]",
         "AT1=[two words]",
