@@ -318,6 +318,15 @@ impl Session {
         self.extensions.push(ext);
     }
 
+    /// The user called skill `name` with arguments (`/name args`): the
+    /// next message activates it with `instructions` (its body with the
+    /// arguments filled in and its `` !`command` `` lines run).
+    pub fn invoke_skill(&self, name: &str, instructions: &str) {
+        for ext in &self.extensions {
+            ext.skill_invoked(name, instructions);
+        }
+    }
+
     /// Applies the extensions' tool changes (tools that joined or left).
     pub(crate) fn apply_tool_changes(&mut self) {
         for ext in &self.extensions {

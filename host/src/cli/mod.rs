@@ -103,6 +103,7 @@ mod skills_select;
 mod skills_semantic;
 pub(crate) mod slash;
 mod slash_list;
+mod slash_skill;
 mod stdin;
 pub(crate) mod stop_on_ctrl_c;
 pub(crate) mod summary;

@@ -24,6 +24,8 @@ pub struct Slash {
     unix_sockets: bool,
     writable_roots: Vec<PathBuf>,
     shell_env: quire::tools::shell::ShellEnvironment,
+    /// Where the skills a user may call as `/name args` are found.
+    skills: Option<quire::skills::DiscoverOptions>,
 }
 
 static LOADED: OnceLock<Slash> = OnceLock::new();
@@ -54,6 +56,7 @@ pub fn init(config: &Config, home: &Path, cwd: &Path) -> &'static Slash {
             unix_sockets: config.unix_sockets,
             writable_roots: config.writable_roots.clone(),
             shell_env: config.shell_env(),
+            skills: super::slash_skill::options(config, home, cwd),
         }
     })
 }
@@ -213,31 +216,23 @@ pub async fn prepare(
         return Ok(None);
     };
     let Some(cmd) = commands::find(&slash.commands, name) else {
+        // A skill called with arguments: its instructions filled in; the
+        // line itself goes as the message, which activates it.
+        let ctx = |s: &Session| context(slash, s, cancel);
+        super::slash_skill::prepare(slash.skills.as_ref(), (name, args), session, ctx).await?;
         return Ok(None);
     };
     if let Some(note) = changed_note(slash, cmd) {
         session.warn(note);
     }
+    // A misspelt key (`allowed_tools`) is said before the command runs,
+    // so a refusal that follows from it is understood.
+    for w in &cmd.warnings {
+        session.warn(format!("/{} ({}): {w}", cmd.name, cmd.path.display()));
+    }
     // Its `` !`…` `` lines get what SessionStart hooks set.
     session.run_start_hooks().await;
-    let ctx = ExpandContext {
-        cwd: session.cwd().to_path_buf(),
-        // As the model's commands: the repository's root is writable when
-        // the session started in a folder of it.
-        workspace: session.workspace().to_path_buf(),
-        // The sandbox in effect now (`/approvals` may have changed it):
-        // the one the model's next command would get.
-        sandbox: session.sandbox(),
-        network: slash.network,
-        unix_sockets: slash.unix_sockets,
-        writable_roots: slash.writable_roots.clone(),
-        cancel: cancel.clone(),
-        // With what the session's SessionStart hooks set.
-        shell_env: slash
-            .shell_env
-            .clone()
-            .with_hook_set(session.hook_shell_vars()),
-    };
+    let ctx = context(slash, session, cancel);
     let expanded = commands::expand(cmd, args, &ctx)
         .await
         .map_err(|e| e.to_string())?;
@@ -258,6 +253,28 @@ pub async fn prepare(
         files_attached: true,
         previous_model,
     }))
+}
+
+/// Where and how the `` !`…` `` lines of a command (or skill) run now.
+fn context(slash: &Slash, session: &Session, cancel: &CancellationToken) -> ExpandContext {
+    ExpandContext {
+        cwd: session.cwd().to_path_buf(),
+        // As the model's commands: the repository's root is writable when
+        // the session started in a folder of it.
+        workspace: session.workspace().to_path_buf(),
+        // The sandbox in effect now (`/approvals` may have changed it):
+        // the one the model's next command would get.
+        sandbox: session.sandbox(),
+        network: slash.network,
+        unix_sockets: slash.unix_sockets,
+        writable_roots: slash.writable_roots.clone(),
+        cancel: cancel.clone(),
+        // With what the session's SessionStart hooks set.
+        shell_env: slash
+            .shell_env
+            .clone()
+            .with_hook_set(session.hook_shell_vars()),
+    }
 }
 
 /// [`prepare`] in an interactive session, where the built-in `/init`

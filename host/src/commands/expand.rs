@@ -56,11 +56,22 @@ pub struct Expanded {
     pub warnings: Vec<String>,
 }
 
-/// Expands `cmd` called with `args`.
+/// Expands `cmd` called with `args` (`$1` the first argument).
 pub async fn expand(
     cmd: &SlashCommand,
     args: &str,
     ctx: &ExpandContext,
+) -> Result<Expanded, CommandError> {
+    expand_as(cmd, args, ctx, Numbering::FromOne).await
+}
+
+/// Expands `cmd` called with `args`, `$N` counted as `n` says (a skill's
+/// instructions: [`Numbering::FromZero`]).
+pub async fn expand_as(
+    cmd: &SlashCommand,
+    args: &str,
+    ctx: &ExpandContext,
+    n: Numbering,
 ) -> Result<Expanded, CommandError> {
     if cmd.source == super::CommandSource::CodexPrompts {
         let text = super::codex_prompt::fill(&cmd.body, args).map_err(|missing| {
@@ -87,7 +98,7 @@ pub async fn expand(
             warnings,
         });
     }
-    let pieces = pieces(&cmd.body, args).map_err(|(line, why)| CommandError::Placeholder {
+    let pieces = pieces(&cmd.body, args, n).map_err(|(line, why)| CommandError::Placeholder {
         command: cmd.name.clone(),
         line,
         why: why.in_words(),
@@ -127,7 +138,11 @@ enum Piece {
 /// code. The lines are found in the body as written: arguments never add
 /// one. `Err`: a line whose placeholder cannot be filled safely (the line
 /// as written, and why).
-fn pieces(body: &str, args: &str) -> Result<Vec<Piece>, (String, line_args::Refused)> {
+fn pieces(
+    body: &str,
+    args: &str,
+    n: Numbering,
+) -> Result<Vec<Piece>, (String, line_args::Refused)> {
     let mut out = Vec::new();
     let mut rest = body;
     loop {
@@ -135,9 +150,9 @@ fn pieces(body: &str, args: &str) -> Result<Vec<Piece>, (String, line_args::Refu
         if let Some((start, written, end)) = fence(rest)
             && inline.is_none_or(|i| start <= i)
         {
-            out.push(Piece::Text(fill(&rest[..start], args)));
+            out.push(Piece::Text(fill(&rest[..start], args, n)));
             out.push(Piece::Command {
-                line: command_line(written, args)?,
+                line: command_line(written, args, n)?,
                 written: written.to_string(),
             });
             rest = &rest[end..];
@@ -152,18 +167,18 @@ fn pieces(body: &str, args: &str) -> Result<Vec<Piece>, (String, line_args::Refu
         };
         let written = &after[..end];
         if written.trim().is_empty() {
-            out.push(Piece::Text(fill(&rest[..at + 2 + end + 1], args)));
+            out.push(Piece::Text(fill(&rest[..at + 2 + end + 1], args, n)));
         } else {
-            out.push(Piece::Text(fill(&rest[..at], args)));
+            out.push(Piece::Text(fill(&rest[..at], args, n)));
             out.push(Piece::Command {
-                line: command_line(written.trim(), args)?,
+                line: command_line(written.trim(), args, n)?,
                 written: written.trim().to_string(),
             });
         }
         rest = &after[end + 1..];
     }
-    out.push(Piece::Text(fill(rest, args)));
-    if !has_placeholder(body) && !args.trim().is_empty() {
+    out.push(Piece::Text(fill(rest, args, n)));
+    if !has_placeholder(body, n) && !args.trim().is_empty() {
         out.push(Piece::Text(format!("\n\nARGUMENTS: {}", args.trim())));
         if let Some(Piece::Text(t)) = out.iter_mut().rev().nth(1) {
             let trimmed = t.trim_end().len();
@@ -173,8 +188,12 @@ fn pieces(body: &str, args: &str) -> Result<Vec<Piece>, (String, line_args::Refu
     Ok(out)
 }
 
-fn command_line(written: &str, args: &str) -> Result<String, (String, line_args::Refused)> {
-    line_args::fill_line(written, args).map_err(|why| (written.to_string(), why))
+fn command_line(
+    written: &str,
+    args: &str,
+    n: Numbering,
+) -> Result<String, (String, line_args::Refused)> {
+    line_args::fill_line_as(written, args, n).map_err(|why| (written.to_string(), why))
 }
 
 /// The first block opened by a line "```!" and closed by a line "```"
@@ -207,15 +226,56 @@ fn fence(text: &str) -> Option<(usize, &str, usize)> {
     None
 }
 
-fn has_placeholder(body: &str) -> bool {
-    body.contains("$ARGUMENTS") || (1..=9).any(|i| body.contains(&format!("${i}")))
+fn has_placeholder(body: &str, n: Numbering) -> bool {
+    body.match_indices('$')
+        .any(|(at, _)| slot_at(&body[at + 1..], n).is_some())
+}
+
+/// How `$N` counts the arguments: Claude Code's commands (and Codex's
+/// prompts) from `$1`; its skills from `$0`, `$N` being short for
+/// `$ARGUMENTS[N]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbering {
+    FromOne,
+    FromZero,
+}
+
+/// A placeholder: every argument, or the one at an index (from 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Slot {
+    All,
+    At(usize),
+}
+
+/// The placeholder `after` (what follows a `$`) starts with —
+/// `ARGUMENTS`, `ARGUMENTS[N]` (from 0, as in Claude Code) or a digit —
+/// and its length.
+pub(super) fn slot_at(after: &str, n: Numbering) -> Option<(Slot, usize)> {
+    const ALL: &str = "ARGUMENTS";
+    if let Some(tail) = after.strip_prefix(ALL) {
+        let inner = tail.strip_prefix('[').unwrap_or("");
+        let digits = inner.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0
+            && inner[digits..].starts_with(']')
+            && let Ok(i) = inner[..digits].parse::<usize>()
+        {
+            return Some((Slot::At(i), ALL.len() + digits + 2));
+        }
+        return Some((Slot::All, ALL.len()));
+    }
+    let d = after.chars().next()?.to_digit(10)?;
+    let i = match n {
+        Numbering::FromOne => d.checked_sub(1)?,
+        Numbering::FromZero => d,
+    };
+    Some((Slot::At(usize::try_from(i).ok()?), 1))
 }
 
 /// `$ARGUMENTS` is every argument, `$1`…`$9` one each (quotes group
 /// words). Without a placeholder the arguments follow the body.
 #[cfg(test)]
 pub fn substitute(body: &str, args: &str) -> String {
-    pieces(body, args)
+    pieces(body, args, Numbering::FromOne)
         .unwrap_or_default()
         .into_iter()
         .map(|p| match p {
@@ -226,19 +286,19 @@ pub fn substitute(body: &str, args: &str) -> String {
 }
 
 /// `text` with the placeholders filled by the arguments as typed.
-fn fill(text: &str, args: &str) -> String {
+fn fill(text: &str, args: &str, n: Numbering) -> String {
     let positional = split_args(args);
     let mut out = String::with_capacity(text.len() + args.len());
     let mut rest = text;
     while let Some(at) = rest.find('$') {
         out.push_str(&rest[..at]);
         let after = &rest[at + 1..];
-        if let Some(tail) = after.strip_prefix("ARGUMENTS") {
-            out.push_str(args);
-            rest = tail;
-        } else if let Some(idx) = positional_at(after) {
-            out.push_str(positional.get(idx).map(String::as_str).unwrap_or(""));
-            rest = &after[1..];
+        if let Some((slot, used)) = slot_at(after, n) {
+            out.push_str(match slot {
+                Slot::All => args,
+                Slot::At(idx) => positional.get(idx).map(String::as_str).unwrap_or(""),
+            });
+            rest = &after[used..];
         } else {
             out.push('$');
             rest = after;

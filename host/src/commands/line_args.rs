@@ -16,7 +16,7 @@
 //! expanding here-document (`<<EOF`), after `case` inside `$(…)` or a
 //! `${…}` with an operator — the line is refused ([`Refused`]).
 
-use super::expand::{positional_at, split_args};
+use super::expand::{Numbering, Slot, slot_at, split_args};
 use crate::shell_text::{Heredoc, Quote, escape, heredoc};
 
 /// Why a placeholder cannot be filled where it sits.
@@ -97,12 +97,19 @@ enum Arg<'a> {
 }
 
 /// `line` (as the command's file wrote it) with the placeholders filled
-/// by `args`.
+/// by `args`, `$1` the first.
+#[cfg(test)]
 pub fn fill_line(line: &str, args: &str) -> Result<String, Refused> {
+    fill_line_as(line, args, Numbering::FromOne)
+}
+
+/// `line` with the placeholders filled by `args`, `$N` counted as `n`
+/// says.
+pub fn fill_line_as(line: &str, args: &str, n: Numbering) -> Result<String, Refused> {
     let words = split_args(args);
     let has_placeholder = line
         .char_indices()
-        .any(|(at, _)| placeholder(&line[at..], &words).is_some());
+        .any(|(at, _)| placeholder(&line[at..], &words, n).is_some());
     if has_placeholder && let Some(what) = evaluating(line) {
         return Err(Refused::Evaluating(what));
     }
@@ -115,7 +122,7 @@ pub fn fill_line(line: &str, args: &str) -> Result<String, Refused> {
     while i < line.len() {
         let rest = &line[i..];
         let frame = *stack.last().unwrap_or(&TOP);
-        if let Some((arg, used)) = placeholder(rest, &words) {
+        if let Some((arg, used)) = placeholder(rest, &words, n) {
             out.push_str(&put(&stack, unclear, arg, args.trim(), &words)?);
             i += used;
             word_start = false;
@@ -219,7 +226,7 @@ pub fn fill_line(line: &str, args: &str) -> Result<String, Refused> {
             (_, Quote::None, '\n') if !pending.is_empty() => {
                 out.push('\n');
                 i += 1;
-                i += bodies(&line[i..], &pending, args.trim(), &words, &mut out)?;
+                i += bodies(&line[i..], &pending, args.trim(), (&words, n), &mut out)?;
                 pending.clear();
                 word_start = true;
                 continue;
@@ -244,14 +251,14 @@ fn bump(sub: Sub, depth: u32) -> Sub {
 }
 
 /// The placeholder `rest` starts with, and its length.
-fn placeholder<'a>(rest: &str, words: &'a [String]) -> Option<(Arg<'a>, usize)> {
+fn placeholder<'a>(rest: &str, words: &'a [String], n: Numbering) -> Option<(Arg<'a>, usize)> {
     let after = rest.strip_prefix('$')?;
-    if after.starts_with("ARGUMENTS") {
-        return Some((Arg::All, 1 + "ARGUMENTS".len()));
-    }
-    let idx = positional_at(after)?;
-    let word = words.get(idx).map_or("", String::as_str);
-    Some((Arg::One(word), 2))
+    let (slot, used) = slot_at(after, n)?;
+    let arg = match slot {
+        Slot::All => Arg::All,
+        Slot::At(idx) => Arg::One(words.get(idx).map_or("", String::as_str)),
+    };
+    Some((arg, 1 + used))
 }
 
 /// The length of `${NAME}` (`${#NAME}`, `${1}`, `${@}`) when `rest`
@@ -364,7 +371,7 @@ fn bodies(
     text: &str,
     docs: &[Heredoc],
     typed: &str,
-    words: &[String],
+    (words, n): (&[String], Numbering),
     out: &mut String,
 ) -> Result<usize, Refused> {
     let mut at = 0;
@@ -388,7 +395,7 @@ fn bodies(
             let mut rest = line;
             while let Some(d) = rest.find('$') {
                 out.push_str(&rest[..d]);
-                let Some((arg, used)) = placeholder(&rest[d..], words) else {
+                let Some((arg, used)) = placeholder(&rest[d..], words, n) else {
                     out.push('$');
                     rest = &rest[d + 1..];
                     continue;

@@ -23,7 +23,7 @@ pub(crate) mod parse;
 use std::path::PathBuf;
 
 pub use discover::{CommandRoots, Discovered, PluginCommands, discover};
-pub use expand::{ExpandContext, Expanded, expand};
+pub use expand::{ExpandContext, Expanded, Numbering, expand, expand_as};
 pub use parse::parse_command;
 
 /// Where a command was found.

@@ -50,6 +50,10 @@ impl Extension for SkillsExtension {
     fn sync_history(&self, history: &[Item]) {
         self.state.sync_history(history);
     }
+
+    fn skill_invoked(&self, name: &str, instructions: &str) {
+        self.state.invoked(name, instructions);
+    }
 }
 
 /// What the skills of a session are made from (given by the session

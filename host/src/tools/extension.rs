@@ -65,6 +65,11 @@ pub trait Extension: Send + Sync {
     /// mirrors the history (skills already active) can be restored.
     fn sync_history(&self, _history: &[Item]) {}
 
+    /// The user called skill `name` with arguments: the next user message
+    /// activates it with `instructions` (filled in) instead of its body as
+    /// written.
+    fn skill_invoked(&self, _name: &str, _instructions: &str) {}
+
     /// The session leaves its conversation for another (`/new`,
     /// `/resume`): what was counted for the one before (its subagents'
     /// tokens) is forgotten.

@@ -41,6 +41,7 @@ mod plugin_data;
 mod problems;
 mod remove;
 mod root_name;
+mod skill_args;
 mod unrun_parts;
 mod untrusted;
 mod update;

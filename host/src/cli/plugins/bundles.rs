@@ -41,10 +41,10 @@ where
     if let Some(b) = &v.bundle {
         let layouts: Vec<&str> = b.layouts.iter().map(|l| l.label()).collect();
         println!(
-            "{} ({}): {} skill folder(s), {} command(s), {} agent(s), {} hook file(s), {} MCP file(s), {} WASM component(s)",
+            "{} ({}): {}, {} command(s), {} agent(s), {} hook file(s), {} MCP file(s), {} WASM component(s)",
             b.name,
             layouts.join(", "),
-            b.skills.len(),
+            quire::plural::counted(v.skills, "skill"),
             v.commands,
             v.agents,
             b.hooks.len(),

@@ -24,6 +24,8 @@ pub struct Validation {
     /// folders and files naming them).
     pub commands: usize,
     pub agents: usize,
+    /// The skills found (each SKILL.md, loaded or not), not their folders.
+    pub skills: usize,
 }
 
 impl Validation {
@@ -84,7 +86,26 @@ pub fn validate_bundle(b: Bundle, mut seen: Seen) -> Validation {
     };
     let commands = crate::commands::discover(&roots);
     v.commands = commands.commands.len();
+    // What a command's frontmatter has that is ignored (a misspelt key)
+    // is a warning: the command works.
+    let ignored: Vec<(String, Problem)> = commands
+        .commands
+        .iter()
+        .flat_map(|c| {
+            c.warnings.iter().map(|w| {
+                let problem = Problem {
+                    file: c.path.clone(),
+                    message: w.clone(),
+                };
+                (format!("{}: {w}", c.path.display()), problem)
+            })
+        })
+        .collect();
+    v.warnings.extend(ignored.iter().map(|(_, p)| p.clone()));
     for p in commands.problems {
+        if ignored.iter().any(|(said, _)| *said == p) {
+            continue;
+        }
         v.problems.push(Problem {
             file: PathBuf::new(),
             message: p,
@@ -183,7 +204,8 @@ fn skills(b: &Bundle, dir: &Path, v: &mut Validation) {
     if !super::paths::stays_inside(&b.root, dir) {
         return;
     }
-    let reports = crate::skills::validate::validate_path(dir, false);
+    use crate::skills::validate::{Fields, validate_path_as};
+    let reports = validate_path_as(dir, false, Fields::ClaudeCode);
     let empty = crate::skills::validate::find_skill_md(dir).is_none()
         && matches!(reports.as_slice(), [r] if r.dir == dir);
     if empty {
@@ -207,6 +229,9 @@ fn skills(b: &Bundle, dir: &Path, v: &mut Validation) {
     for mut r in reports {
         if !super::paths::stays_inside(&b.root, &r.dir) {
             continue;
+        }
+        if r.file.is_some() {
+            v.skills += 1;
         }
         if b.layouts.contains(&Layout::ClaudeCode)
             && let Some(note) = super::skill_names::loosen(&b.name, &mut r)

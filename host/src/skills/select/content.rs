@@ -40,9 +40,23 @@ pub enum ReadError {
 
 /// The text injected when `skill` is activated.
 pub fn activation_text(skill: &Skill) -> String {
+    wrap(skill, &skill.body, "")
+}
+
+/// What marks the text of a skill the user called with arguments
+/// ([`invoked_text`]) in its opening tag.
+pub const INVOKED: &str = " invoked=\"user\">";
+
+/// The text injected when the user called `skill` with arguments:
+/// `instructions` (its body filled in) in place of its body.
+pub fn invoked_text(skill: &Skill, instructions: &str) -> String {
+    wrap(skill, instructions, INVOKED.trim_end_matches('>'))
+}
+
+fn wrap(skill: &Skill, body: &str, mark: &str) -> String {
     let (files, cut) = list_files(&skill.dir);
     let mut s = format!(
-        "<skill_content name=\"{}\">\nSkill folder: {}\nRun its scripts with the `shell` tool, `workdir` set to this folder. Read its other files with the `skill` tool (action \"read\", path relative to the folder).\n",
+        "<skill_content name=\"{}\"{mark}>\nSkill folder: {}\nRun its scripts with the `shell` tool, `workdir` set to this folder. Read its other files with the `skill` tool (action \"read\", path relative to the folder).\n",
         skill.name.replace('&', "&amp;").replace('"', "&quot;"),
         skill.dir.display()
     );
@@ -60,7 +74,7 @@ pub fn activation_text(skill: &Skill) -> String {
         }
     }
     s.push('\n');
-    s.push_str(skill.body.trim());
+    s.push_str(body.trim());
     s.push_str("\n</skill_content>");
     s
 }

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use super::SkillSet;
 use super::catalog::{self, Paths};
-use super::content::activation_text;
+use super::content::{INVOKED, activation_text, invoked_text};
 use super::edited::{EDIT_SOURCE, edit_item, parse_edit};
 use super::learn::{Kind, Learned};
 use super::plan::Plan;
@@ -61,6 +61,9 @@ struct Inner {
     /// ([`catalog::offer_of`]): a turn that would offer the same adds no
     /// catalog (the model reads that one in the history).
     last_offer: Option<String>,
+    /// The skill the user called with arguments for the next message, and
+    /// its instructions filled in.
+    invoked: Option<(String, String)>,
 }
 
 /// See the module docs.
@@ -192,6 +195,12 @@ impl SelectionState {
         true
     }
 
+    /// The user called skill `name` with arguments: the next message
+    /// activates it with `instructions`, also when it is active already.
+    pub fn invoked(&self, name: &str, instructions: &str) {
+        self.lock().invoked = Some((name.to_string(), instructions.to_string()));
+    }
+
     /// A new user message: reloads the skills, activates what it asks for
     /// and renders the catalog for it. Returns the items to add after the
     /// message: the catalog (an [`Item::Context`] from [`CONTEXT_SOURCE`])
@@ -208,6 +217,7 @@ impl SelectionState {
             }
         }
         let mut items = edited_bodies(&set, &mut g.active, self.opts.config.body_tokens);
+        let mut invoked = g.invoked.take();
         for a in &plan.activate {
             let skill = &set.skills[a.skill];
             let text = activation_text(skill);
@@ -216,9 +226,31 @@ impl SelectionState {
                 name: skill.name.clone(),
                 text: Some(text.clone()),
             });
+            // Called with arguments: sent filled in; later edits are
+            // compared with the body as written.
+            let body = match invoked.take_if(|(n, _)| *n == skill.name) {
+                Some((_, filled)) => invoked_text(skill, &filled),
+                None => text,
+            };
             items.push(Item::SkillActivation {
                 name: skill.name.clone(),
-                body: text,
+                body,
+            });
+        }
+        // Active already (or not activated by the plan): the user's call
+        // with arguments is sent all the same, as Claude Code does.
+        if let Some((name, filled)) = invoked
+            && let Some(skill) = set.get(&name)
+        {
+            if !g.active.iter().any(|a| a.name == name) {
+                g.active.push(Active {
+                    name: name.clone(),
+                    text: Some(activation_text(skill)),
+                });
+            }
+            items.push(Item::SkillActivation {
+                body: invoked_text(skill, &filled),
+                name,
             });
         }
         let names: Vec<String> = g.active.iter().map(|a| a.name.clone()).collect();
@@ -362,6 +394,11 @@ impl SelectionState {
             match item {
                 Item::User { text, .. } => previous = Some(text.clone()),
                 Item::Context { source, text } if source == CONTEXT_SOURCE => catalogs.push(text),
+                // Filled in for a call with arguments: the body as
+                // written is the baseline for edits.
+                Item::SkillActivation { name, body } if body.contains(INVOKED) => {
+                    push(&mut active, name, None)
+                }
                 Item::SkillActivation { name, body } => push(&mut active, name, Some(body.clone())),
                 // A later version of an active skill's text replaces it.
                 Item::Context { source, text } if source == EDIT_SOURCE => {

@@ -13,7 +13,7 @@ use serde::Serialize;
 pub use strict::{
     BODY_MAX_LINES, BODY_MAX_TOKENS, PLACEHOLDER_DESCRIPTION, estimate_tokens, file_references,
 };
-pub use yaml::{Strict, StrictValue, parse_strict};
+pub use yaml::{Refusal, Strict, StrictValue, parse_strict};
 
 use super::discover::{self, Root};
 use super::names::{self, MAX_COMPATIBILITY_CHARS, MAX_DESCRIPTION_CHARS};
@@ -53,7 +53,7 @@ pub const UNEXPECTED_FIELDS: &str = "Unexpected fields in frontmatter:";
 
 /// A `SKILL.md` as `validate` reads it: frontmatter, body, and what
 /// strictyaml refuses in otherwise valid YAML.
-pub type StrictFile = (BTreeMap<String, StrictValue>, String, Vec<String>);
+pub type StrictFile = (BTreeMap<String, StrictValue>, String, Vec<Refusal>);
 
 /// The outcome for one skill folder.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -89,9 +89,26 @@ impl Report {
     }
 }
 
+/// Whether a field written as Claude Code reads it is fine: in a
+/// plugin's skills (`plugins validate`), `argument-hint: [name]` and
+/// `allowed-tools: [Bash, Read]` are what Claude Code's authors write, and
+/// quire's loader reads them; the reference validator refuses them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fields {
+    Spec,
+    ClaudeCode,
+}
+
 /// Validates what `path` names: a `SKILL.md`, a skill folder, or a folder
 /// of skill folders (each found one is validated).
 pub fn validate_path(path: &Path, strict: bool) -> Vec<Report> {
+    validate_path_as(path, strict, Fields::Spec)
+}
+
+/// [`validate_path`], with Claude Code's way of writing its fields
+/// accepted when `fields` says so.
+pub fn validate_path_as(path: &Path, strict: bool, fields: Fields) -> Vec<Report> {
+    let validate_dir = |dir: &Path, strict| validate_dir_as(dir, strict, fields);
     let is_skill_file = path.is_file()
         && path
             .file_name()
@@ -158,6 +175,11 @@ pub fn find_skill_md(dir: &Path) -> Option<PathBuf> {
 
 /// Validates one skill folder.
 pub fn validate_dir(dir: &Path, strict: bool) -> Report {
+    validate_dir_as(dir, strict, Fields::Spec)
+}
+
+/// Validates one skill folder, Claude Code's fields as `fields` says.
+pub fn validate_dir_as(dir: &Path, strict: bool, fields: Fields) -> Report {
     let mut report = Report {
         dir: dir.to_path_buf(),
         file: None,
@@ -189,7 +211,17 @@ pub fn validate_dir(dir: &Path, strict: bool) -> Report {
         Err(problem) => report.problems.push(problem),
         Ok((front, body, style)) => {
             let folder = folder_name(dir);
-            report.problems = style;
+            let claude = |r: &Refusal| {
+                fields == Fields::ClaudeCode
+                    && r.field
+                        .as_deref()
+                        .is_some_and(|f| f == "allowed-tools" || CLAUDE_CODE_FIELDS.contains(&f))
+            };
+            report.problems = style
+                .into_iter()
+                .filter(|r| !claude(r))
+                .map(|r| r.problem)
+                .collect();
             report.unexpected_fields = front
                 .keys()
                 .filter(|k| !ALLOWED_FIELDS.contains(&k.as_str()))

@@ -27,7 +27,16 @@ impl StrictValue {
 
 /// A mapping and the constructs in it that the reference validator
 /// refuses although they are valid YAML (flow style, anchors, tags).
-pub type Strict = (BTreeMap<String, StrictValue>, Vec<String>);
+pub type Strict = (BTreeMap<String, StrictValue>, Vec<Refusal>);
+
+/// A construct strictyaml refuses in valid YAML: the problem, and the
+/// top-level field it is in (Claude Code reads `argument-hint: [name]`
+/// as the text a user sees, and a plugin's skills may write it so).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    pub field: Option<String>,
+    pub problem: String,
+}
 
 /// Parses `front` into a mapping, or the error message. What is valid YAML
 /// but refused by strictyaml comes back as problems beside the mapping, so
@@ -47,7 +56,7 @@ pub fn parse_strict(front: &str) -> Result<Strict, String> {
         // Not readable anyway; tabs and the construct strictyaml refuses
         // are the clearer causes: all of them are named.
         let mut causes = parse::tab_problems(front);
-        causes.extend(refused.clone());
+        causes.extend(refused.first().map(|r| r.problem.clone()));
         if causes.is_empty() {
             causes.push(why);
         }
@@ -68,8 +77,11 @@ pub fn parse_strict(front: &str) -> Result<Strict, String> {
         out.insert(key, value);
     }
     let style = refused
-        .map(|p| format!("{p}; it is valid YAML, but the reference validator skills-ref (strictyaml) refuses it"))
         .into_iter()
+        .map(|r| Refusal {
+            problem: format!("{}; it is valid YAML, but the reference validator skills-ref (strictyaml) refuses it", r.problem),
+            field: r.field,
+        })
         .collect();
     Ok((out, style))
 }
@@ -90,11 +102,13 @@ fn scalar_text(v: &Value) -> String {
     v.text()
 }
 
-/// The first construct strictyaml refuses, with its line.
-fn disallowed(front: &str) -> Option<String> {
+/// The constructs strictyaml refuses, each with its line and field.
+fn disallowed(front: &str) -> Vec<Refusal> {
     // Lines more indented than this belong to a block scalar (`|`, `>`)
     // or continue a plain scalar, and are text.
     let mut text_indent: Option<usize> = None;
+    let mut out = Vec::new();
+    let mut field: Option<String> = None;
     for (i, line) in front.lines().enumerate() {
         let n = i + 2; // Line 1 of the file is the opening ---.
         let indent = line.len() - line.trim_start().len();
@@ -112,20 +126,31 @@ fn disallowed(front: &str) -> Option<String> {
         while let Some(rest) = value.strip_prefix("- ") {
             value = rest.trim_start();
         }
+        let mut refuse = |what: String, field: &Option<String>| {
+            out.push(Refusal {
+                field: field.clone(),
+                problem: what,
+            })
+        };
         if let Some((key, rest)) = split_key(value) {
+            if indent == 0 && value.len() == t.len() {
+                field = Some(key.trim_matches(['"', '\'']).to_string());
+            }
             if key.starts_with(['&', '*', '!', '[', '{']) {
-                return Some(what(key, n));
+                refuse(what(key, n), &field);
+                continue;
             }
             value = rest;
         }
         if value.starts_with(['[', '{', '&', '*', '!']) {
-            return Some(what(value, n));
+            refuse(what(value, n), &field);
+            continue;
         }
         if !value.is_empty() && !value.starts_with('#') {
             text_indent = Some(indent);
         }
     }
-    None
+    out
 }
 
 /// `key: rest` when `value` starts with an unquoted mapping key.
@@ -184,9 +209,9 @@ mod tests {
         ] {
             let (map, style) = parse_strict(front).unwrap();
             assert_eq!(map["name"], text("a"), "{front:?}");
-            assert_eq!(style.len(), 1, "{front:?}");
-            assert!(!style[0].contains("Invalid YAML"), "{style:?}");
-            assert!(style[0].contains(want), "{front:?}: {style:?}");
+            assert!(!style.is_empty(), "{front:?}");
+            assert!(!style[0].problem.contains("Invalid YAML"), "{style:?}");
+            assert!(style[0].problem.contains(want), "{front:?}: {style:?}");
         }
         for (front, want) in [
             ("name: a\nname: b\n", "duplicate"),
@@ -200,12 +225,27 @@ mod tests {
     }
 
     #[test]
+    fn each_refusal_names_its_field() {
+        let (_, style) =
+            parse_strict("name: a\nargument-hint: [name]\nhooks:\n  x: {a: b}\nmetadata: {a: b}\n")
+                .unwrap();
+        let fields: Vec<Option<&str>> = style.iter().map(|r| r.field.as_deref()).collect();
+        assert_eq!(
+            fields,
+            [Some("argument-hint"), Some("hooks"), Some("metadata")]
+        );
+    }
+
+    #[test]
     fn continuation_lines_are_text() {
         let (m, _) =
             parse_strict("name: a\ndescription: long text\n  [note] more\nlicense: MIT\n").unwrap();
         assert_eq!(m["description"], text("long text [note] more"));
         let (_, style) = parse_strict("name: a\nx:\n  [1, 2]\n").unwrap();
-        assert!(style[0].contains("flow-style sequences"), "{style:?}");
+        assert!(
+            style[0].problem.contains("flow-style sequences"),
+            "{style:?}"
+        );
     }
 
     #[test]

@@ -55,7 +55,7 @@ fn an_entry_sourced_at_the_marketplace_root_installs_with_its_skills() {
     }
     let r = run(&env, &["plugins", "validate", ".agents/plugins/doc-skills"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("1 skill folder(s)"), "{}", r.stdout);
+    assert!(r.stdout.contains("1 skill,"), "{}", r.stdout);
 }
 
 #[test]
