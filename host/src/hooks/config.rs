@@ -401,7 +401,7 @@ pub fn compile_claude_matcher(text: Option<&str>) -> Option<Regex> {
 /// `Regex::new`, remembered per thread: a file of a thousand hooks with
 /// one matcher compiles it once, not a thousand times (a `Regex` clone
 /// shares the compiled program).
-fn regex_memo(pattern: &str) -> Result<Regex, regex_automata::meta::BuildError> {
+fn regex_memo(pattern: &str) -> Result<Regex, Box<regex_automata::meta::BuildError>> {
     thread_local! {
         static MEMO: std::cell::RefCell<std::collections::HashMap<String, Regex>> =
             Default::default();
@@ -409,7 +409,7 @@ fn regex_memo(pattern: &str) -> Result<Regex, regex_automata::meta::BuildError> 
     if let Some(r) = MEMO.with(|m| m.borrow().get(pattern).cloned()) {
         return Ok(r);
     }
-    let r = Regex::new(pattern)?;
+    let r = Regex::new(pattern).map_err(Box::new)?;
     MEMO.with(|m| {
         let mut m = m.borrow_mut();
         // Bounded: distinct matchers are few; a flood of them is not kept.
