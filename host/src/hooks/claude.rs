@@ -329,6 +329,7 @@ pub fn read_plugin_hooks_skipping(path: &Path) -> Result<(Vec<EventHook>, Vec<St
 }
 
 fn read_skipping(path: &Path, plugin: bool) -> Result<(Vec<EventHook>, Vec<String>), HookError> {
+    super::file_limits::check_size(path)?;
     let Some(text) = read_optional(path)? else {
         return Ok((Vec::new(), Vec::new()));
     };
@@ -344,6 +345,10 @@ fn read_skipping(path: &Path, plugin: bool) -> Result<(Vec<EventHook>, Vec<Strin
     } else {
         serde_json::from_str(&text).map_err(invalid)?
     };
+    super::file_limits::check_count(
+        path,
+        super::file_limits::handlers_in(settings.hooks.values()),
+    )?;
     let mut out = Vec::new();
     let mut skipped = super::top_level::notes(&settings.top, plugin);
     for (name, groups) in settings.hooks {

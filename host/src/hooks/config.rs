@@ -368,7 +368,7 @@ pub fn compile_matcher(text: Option<&str>) -> Result<Option<Regex>, String> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty() && *t != "*") else {
         return Ok(None);
     };
-    Regex::new(&format!("^(?:{text})$")).map(Some).map_err(|e| {
+    regex_memo(&format!("^(?:{text})$")).map(Some).map_err(|e| {
         // The syntax error's last line says what is wrong ("unclosed
         // group"); the build error itself only "error parsing pattern 0".
         e.syntax_error()
@@ -395,7 +395,30 @@ pub fn compile_claude_matcher(text: Option<&str>) -> Option<Regex> {
     {
         return compile_matcher(Some(text)).ok().flatten();
     }
-    Regex::new(text).ok()
+    regex_memo(text).ok()
+}
+
+/// `Regex::new`, remembered per thread: a file of a thousand hooks with
+/// one matcher compiles it once, not a thousand times (a `Regex` clone
+/// shares the compiled program).
+fn regex_memo(pattern: &str) -> Result<Regex, Box<regex_automata::meta::BuildError>> {
+    thread_local! {
+        static MEMO: std::cell::RefCell<std::collections::HashMap<String, Regex>> =
+            Default::default();
+    }
+    if let Some(r) = MEMO.with(|m| m.borrow().get(pattern).cloned()) {
+        return Ok(r);
+    }
+    let r = Regex::new(pattern).map_err(Box::new)?;
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        // Bounded: distinct matchers are few; a flood of them is not kept.
+        if m.len() >= 4096 {
+            m.clear();
+        }
+        m.insert(pattern.to_string(), r.clone());
+    });
+    Ok(r)
 }
 
 /// The text of a hooks file; `None` when it does not exist.
@@ -442,6 +465,7 @@ pub(super) fn read_toml(path: &Path) -> Result<Vec<super::claude::EventHook>, Ho
                 .map(|(n, d)| (event, d, format!("hook {} of [[hooks.{key}]]", n + 1))),
         );
     }
+    super::file_limits::check_count(path, out.len())?;
     Ok(out)
 }
 

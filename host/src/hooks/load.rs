@@ -108,6 +108,10 @@ impl LoadedHooks {
     }
 }
 
+/// The folders hashed for hooks' approvals, each once: its files and, for
+/// a plugin's, its part of each hook's hash ([`trust::plugin_files_json`]).
+type Folders = BTreeMap<PathBuf, (super::plugin_folder::FolderFiles, String)>;
+
 /// One file hooks are read from.
 struct HookFile {
     path: PathBuf,
@@ -221,7 +225,7 @@ pub fn load_hooks(src: &HookSources) -> LoadedHooks {
             }
         }
     }
-    for files in folders.values() {
+    for (files, _) in folders.values() {
         if let Some(w) = &files.over {
             out.warnings.push(w.clone());
         }
@@ -290,7 +294,7 @@ fn hook_files(src: &HookSources) -> Vec<HookFile> {
 fn hook(
     src: &HookSources,
     approved: &trust::TrustStore,
-    folders: &mut BTreeMap<PathBuf, super::plugin_folder::FolderFiles>,
+    folders: &mut Folders,
     file: &HookFile,
     event: HookEvent,
     mut def: HookDef,
@@ -354,13 +358,17 @@ fn hook(
     };
     let mut hash = trust::hook_hash(repo, rel, event, &def);
     let is_command = def.kind == super::HookKind::Command && def.command.is_some();
+    // The folder is hashed once, its part of the hash made once: every
+    // hook of the file shares them.
     let folder = match &file.plugin_root {
         Some(plugin) if is_command => {
-            let files = folders
-                .entry(plugin.clone())
-                .or_insert_with(|| super::plugin_folder::hash(plugin));
-            hash = trust::plugin_hook_hash(hash, files);
-            Some(files.clone())
+            let (_, json) = folders.entry(plugin.clone()).or_insert_with(|| {
+                let files = super::plugin_folder::hash(plugin);
+                let json = trust::plugin_files_json(&files);
+                (files, json)
+            });
+            hash = trust::plugin_hook_hash_with(&hash, json);
+            Some(plugin)
         }
         _ => None,
     };
@@ -375,9 +383,12 @@ fn hook(
         is_command,
     ) {
         for dir in trust::program_folders(root, cmd) {
-            let files = folders
-                .entry(dir.clone())
-                .or_insert_with(|| super::plugin_folder::hash_program_folder(&dir));
+            let (files, _) = folders.entry(dir.clone()).or_insert_with(|| {
+                (
+                    super::plugin_folder::hash_program_folder(&dir),
+                    String::new(),
+                )
+            });
             program.push(files.clone());
         }
         hash = trust::program_hook_hash(hash, &program);
@@ -396,9 +407,9 @@ fn hook(
         .as_deref()
         .filter(|_| def.kind == super::HookKind::Command);
     let pinned = match (&src.repo_root, folder, trust, command) {
-        (_, Some(folder), TrustState::Trusted, Some(cmd)) => {
-            Some(trust::Pinned::for_plugin(repo, folder, cmd))
-        }
+        (_, Some(folder), TrustState::Trusted, Some(cmd)) => folders
+            .get(folder)
+            .map(|(files, _)| trust::Pinned::for_plugin(repo, files.clone(), cmd)),
         (Some(root), None, TrustState::Trusted, Some(cmd)) => {
             Some(trust::Pinned::new(root, cmd, program))
         }

@@ -29,6 +29,7 @@ mod dedup;
 mod detach;
 pub(crate) mod dispatch;
 pub(crate) mod env_file;
+pub(crate) mod file_limits;
 mod git_setup;
 pub mod gone_guards;
 pub mod http_env;

@@ -67,6 +67,16 @@ impl ToolView {
     }
 }
 
+/// Claude Code's name of a plugin's MCP tool (`mcp__plugin_ckit_srv__ping`
+/// for quire's `mcp__ckit_srv__ping`) when that is the name the Claude
+/// Code hook's matcher fits it by: the hook sees the tool as it matched it.
+fn plugin_mcp_name(hook: &Hook, quire_name: &str) -> Option<String> {
+    let rest = quire_name.strip_prefix("mcp__")?;
+    let claude = format!("mcp__plugin_{rest}");
+    let matcher = hook.claude_matcher.as_ref()?;
+    (matcher.is_match(claude.as_str()) && !matcher.is_match(quire_name)).then_some(claude)
+}
+
 /// The views of one call.
 #[derive(Debug, Clone)]
 pub struct ToolViews {
@@ -128,7 +138,8 @@ impl ToolViews {
                 .iter()
                 .filter(fits)
                 .map(|v| {
-                    let mut m = with(&v.claude_name, &v.claude_input);
+                    let name = plugin_mcp_name(hook, &self.quire_name);
+                    let mut m = with(name.as_deref().unwrap_or(&v.claude_name), &v.claude_input);
                     m.insert("quire_tool_name".into(), self.quire_name.clone().into());
                     if let Some(Value::Object(native)) = base.get("tool_response") {
                         let response = super::tool_response::claude(&self.quire_name, v, native);

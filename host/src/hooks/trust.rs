@@ -335,8 +335,21 @@ impl Pinned {
 /// folder: a script or a helper it sources changed between sessions waits
 /// for approval.
 pub fn plugin_hook_hash(hash: String, folder: &super::plugin_folder::FolderFiles) -> String {
-    let body = serde_json::json!({"hook": hash, "plugin_files": folder.digests});
-    hex(&Sha256::digest(body.to_string().as_bytes()))
+    plugin_hook_hash_with(&hash, &plugin_files_json(folder))
+}
+
+/// The folder's part of [`plugin_hook_hash`], made once per folder: the
+/// hooks of one file share it.
+pub fn plugin_files_json(folder: &super::plugin_folder::FolderFiles) -> String {
+    serde_json::to_string(&folder.digests).unwrap_or_default()
+}
+
+/// [`plugin_hook_hash`] with the folder's part made
+/// ([`plugin_files_json`]); the same text `{"hook":…,"plugin_files":…}`.
+pub fn plugin_hook_hash_with(hash: &str, files_json: &str) -> String {
+    let hook = serde_json::Value::String(hash.to_string());
+    let body = format!("{{\"hook\":{hook},\"plugin_files\":{files_json}}}");
+    hex(&Sha256::digest(body.as_bytes()))
 }
 
 /// [`script_hashes`] of `command` in each of `roots`: the first root's

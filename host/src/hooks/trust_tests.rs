@@ -259,3 +259,15 @@ fn what_output_is_written_to_is_not_sealed() {
         "the script, not the file the output goes to"
     );
 }
+
+#[test]
+fn the_plugin_hook_hash_made_once_per_folder_is_the_same_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("hooks")).unwrap();
+    std::fs::write(dir.path().join("hooks/a.sh"), "echo \"x\"").unwrap();
+    std::fs::write(dir.path().join("b.json"), "{}").unwrap();
+    let folder = crate::hooks::plugin_folder::hash(dir.path());
+    let before = serde_json::json!({"hook": "ab\"c", "plugin_files": folder.digests});
+    let before = hex(&Sha256::digest(before.to_string().as_bytes()));
+    assert_eq!(plugin_hook_hash("ab\"c".into(), &folder), before);
+}

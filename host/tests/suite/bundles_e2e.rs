@@ -19,6 +19,7 @@ mod drift;
 mod exec_slash_skill;
 mod home_folder;
 mod hook_file_shape;
+mod hook_limits;
 mod hook_scripts;
 mod hooks;
 mod install;

@@ -139,3 +139,36 @@ fn a_tool_name_that_reaches_none_of_the_plugins_tools_is_warned_about() {
         r.stderr
     );
 }
+
+#[test]
+fn a_claude_code_hook_matching_a_plugins_mcp_tool_by_claudes_name_gets_that_name() {
+    let env = TestEnv::new("responses");
+    let seen = tempfile::tempdir().unwrap();
+    let input = seen.path().join("input.json");
+    claude_kit_with_hooks(
+        &env,
+        &json!({"hooks": {"PreToolUse": [{"matcher": CLAUDE_NAME, "hooks": [
+            {"type": "command", "command": format!("cat > '{}'; exit 2", input.display())}
+        ]}]}}),
+    );
+    for args in [
+        &["hooks", "trust"][..],
+        &["plugins", "enable", "claude-kit"],
+    ] {
+        let r = run(&env, args);
+        assert_eq!(r.code, 0, "{args:?}: {}{}", r.stdout, r.stderr);
+    }
+    env.server.push_all([
+        Reply::tool_call("c1", QUIRE_NAME, json!({"text": "hi"})),
+        Reply::text("done"),
+    ]);
+    let mut cmd = env.command(&["exec", "--json", "use the echo tool"]);
+    isolate(&env, &mut cmd);
+    cmd.env("QUIRE_TEST_MCP_SERVER", test_server());
+    let r = super::support::quire::finish(cmd.spawn().expect("spawn quire"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(&input).expect("the hook ran");
+    let sent: serde_json::Value = serde_json::from_str(&text).expect("JSON input");
+    assert_eq!(sent["tool_name"], CLAUDE_NAME, "{sent}");
+    assert_eq!(sent["quire_tool_name"], QUIRE_NAME, "{sent}");
+}
