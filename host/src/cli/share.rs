@@ -348,7 +348,8 @@ fn add(
                     grants: Vec::new(),
                     ..e.clone()
                 };
-                for change in share::bundle_entry::review_changes(&none, e) {
+                let dir = share::lock::resolve(&ctx.root, &e.installed);
+                for change in share::bundle_entry::review_changes(&none, e, Some(&dir)) {
                     listln!("  needs approval: {change}");
                 }
                 consent_note(ctx, e);

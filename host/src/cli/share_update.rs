@@ -97,7 +97,8 @@ pub fn run(ctx: &ShareContext, name: Option<&str>, force: bool, yes: bool) -> i3
                 // A bundle's new hooks, MCP servers and grants still need
                 // their own approval: hooks by hash (`quire hooks trust`),
                 // servers by `quire plugins enable`, grants by consent.
-                for change in share::bundle_entry::review_changes(old, &new) {
+                let dir = share::lock::resolve(&ctx.root, &new.installed);
+                for change in share::bundle_entry::review_changes(old, &new, Some(&dir)) {
                     listln!("  needs approval: {change}");
                 }
             }

@@ -42,6 +42,7 @@ pub fn notable_settings(workspace: &Path) -> Vec<String> {
         .filter(|i| i.scope == crate::plugins::bundle::BundleScope::User)
         .map(|i| i.bundle.name.clone())
         .collect();
+    let home = super::quire_home();
     for i in crate::plugins::bundle::scan_at(Some(workspace), None).0 {
         if user_names.contains(&i.bundle.name) {
             out.push(format!(
@@ -58,17 +59,9 @@ pub fn notable_settings(workspace: &Path) -> Vec<String> {
                 Ok((found, _)) => {
                     for (event, def, _) in found {
                         out.push(format!(
-                            "plugin {name}: hook {} ({file}): {}{} (runs once approved: `quire hooks trust`)",
+                            "plugin {name}: hook {} ({file}): {}",
                             event.as_str(),
-                            hook_runs(&def),
-                            def.command
-                                .as_deref()
-                                .and_then(|c| crate::hooks::trust::plugin_coverage_note(
-                                    c,
-                                    &i.bundle.root
-                                ))
-                                .map(|n| format!(" ({n})"))
-                                .unwrap_or_default()
+                            bundle_hook_line(&def, &i.bundle.root, &home)
                         ));
                     }
                 }
@@ -78,12 +71,15 @@ pub fn notable_settings(workspace: &Path) -> Vec<String> {
                 )),
             }
         }
-        for line in bundle_mcp_lines(&i.bundle) {
-            out.push(format!(
-                "plugin {}: {line} (starts once you run `quire plugins enable {}`)",
-                q(&i.bundle.name),
-                q(&i.bundle.name)
-            ));
+        for line in bundle_mcp_lines(&i.bundle, &home) {
+            let then = match line.refused {
+                true => String::new(),
+                false => format!(
+                    " (starts once you run `quire plugins enable {}`)",
+                    q(&i.bundle.name)
+                ),
+            };
+            out.push(format!("plugin {}: {}{then}", q(&i.bundle.name), line.text));
         }
     }
     out
@@ -92,18 +88,72 @@ pub fn notable_settings(workspace: &Path) -> Vec<String> {
 /// What trust covers of the repository's MCP servers (`mcp::seal`).
 pub const SERVER_FILES: &str = "MCP servers above: trust also covers the repository's files they name (a script and its folder, a `python -m` package, package.json of npm/npx, what `LD_PRELOAD`, `PYTHONPATH` and other loader variables of their `env` name; of a file outside the repository they name, `../tools/srv.py`, the file itself, not its folder; every file of a folder outside that `PYTHONPATH`, `NODE_PATH`, `LD_LIBRARY_PATH` or another search-path variable names, up to 2000 files or 64 MiB, else the server is not started); one changed later is not started until you run `quire trust` again. What those load from elsewhere (`node_modules`, what `npx` or `npm run` finds, a module on the interpreter's path) is not covered";
 
-/// Each MCP server a plugin bundle declares and what it would run.
-pub fn bundle_mcp_lines(b: &crate::plugins::bundle::Bundle) -> Vec<String> {
+/// What a command hook of the plugin in `root` does, for a screen that
+/// asks for trust: "refused, never runs: WHY" when the rule that refuses
+/// plugin hooks (`plugins::bundle::hook_paths::refusal`, `home` quire's
+/// folder) refuses it, else "runs COMMAND (runs once approved: …)" with
+/// what the approval does not cover.
+pub fn bundle_hook_line(def: &crate::hooks::config::HookDef, root: &Path, home: &Path) -> String {
+    if let Some(c) = def.command.as_deref()
+        && let Err(why) = crate::plugins::bundle::hook_paths::refusal(c, root, home)
+    {
+        return format!("refused, never runs: {}", q(&why));
+    }
+    let note = def
+        .command
+        .as_deref()
+        .and_then(|c| crate::hooks::trust::plugin_coverage_note(c, root))
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default();
+    format!(
+        "{}{note} (runs once approved: `quire hooks trust`)",
+        hook_runs(def)
+    )
+}
+
+/// One MCP server of a plugin bundle as a screen that asks for trust
+/// shows it.
+pub struct BundleServer {
+    /// The server's name as the bundle writes it.
+    pub name: String,
+    /// "MCP server NAME: runs …", or "MCP server NAME: refused, never
+    /// starts: WHY".
+    pub text: String,
+    /// The same without "MCP server NAME: ".
+    pub what: String,
+    /// Refused by `plugins::bundle::mcp::refusal`: never started, whatever
+    /// the user enables.
+    pub refused: bool,
+}
+
+/// Each MCP server a plugin bundle declares and what it would run, or why
+/// it is refused (the rule sessions apply, `home` quire's folder).
+pub fn bundle_mcp_lines(b: &crate::plugins::bundle::Bundle, home: &Path) -> Vec<BundleServer> {
     let mut out = Vec::new();
     for file in &b.mcp {
         let mut warnings = Vec::new();
         match crate::plugins::bundle::mcp::servers(file, &mut warnings) {
             Ok(servers) => {
                 for (name, c) in servers {
-                    out.push(format!("MCP server {}: {}", q(&name), server_runs(&c)));
+                    let refusal = crate::plugins::bundle::mcp::refusal(b, &c, home).err();
+                    let what = match &refusal {
+                        Some(why) => format!("refused, never starts: {}", q(why)),
+                        None => server_runs(&c),
+                    };
+                    out.push(BundleServer {
+                        text: format!("MCP server {}: {what}", q(&name)),
+                        what,
+                        name,
+                        refused: refusal.is_some(),
+                    });
                 }
             }
-            Err(e) => out.push(format!("MCP servers not readable: {e}")),
+            Err(e) => out.push(BundleServer {
+                name: String::new(),
+                text: format!("MCP servers not readable: {e}"),
+                what: format!("not readable: {e}"),
+                refused: true,
+            }),
         }
     }
     out

@@ -175,7 +175,7 @@ fn brace_expansion(word: &str) -> bool {
 
 /// Whether the deepest part of `path` that exists is, by its real path,
 /// inside `root` (a file not made yet is judged by its folder).
-fn linked_inside(root: &Path, path: &Path) -> bool {
+pub(crate) fn linked_inside(root: &Path, path: &Path) -> bool {
     let Ok(real_root) = root.canonicalize() else {
         return true;
     };

@@ -344,8 +344,21 @@ pub fn unknown_note(command: &str) -> Option<String> {
 pub fn plugin_unknown_note(command: &str, root: &str) -> Option<String> {
     let p = programs(command);
     let mut why = p.unknown.clone();
-    if !p.scripts.is_empty() {
-        let scripts: Vec<String> = p.scripts.iter().map(|s| format!("`{s}`")).collect();
+    // An absolute path elsewhere (`bash /opt/x.sh`) is not the plugin's:
+    // the approval covers not even that file.
+    let (outside, own): (Vec<&String>, Vec<&String>) = p
+        .scripts
+        .iter()
+        .partition(|s| s.starts_with('/') && !std::path::Path::new(s.as_str()).starts_with(root));
+    if !outside.is_empty() {
+        let files: Vec<String> = outside.iter().map(|s| format!("`{s}`")).collect();
+        why.push(format!(
+            "it runs {}, outside the plugin's folder `{root}/`: the approval does not cover it (a change to it does not stop the hook), nor what it loads",
+            files.join(", ")
+        ));
+    }
+    if !own.is_empty() {
+        let scripts: Vec<String> = own.iter().map(|s| format!("`{s}`")).collect();
         why.push(format!(
             "it runs the plugin's {}; the approval covers every file of the plugin's folder `{root}/` (a change to any of them stops the hook), not what those load from outside it — a package in `node_modules`, a module on the interpreter's path, any path built at run time — and quire cannot tell which",
             scripts.join(", ")

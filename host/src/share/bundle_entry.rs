@@ -76,9 +76,10 @@ pub fn describe(mut entry: Entry, dir: &Path) -> Entry {
 }
 
 /// What an update adds that needs approval again: new or changed hooks,
-/// new MCP servers, grown grants.
-pub fn review_changes(old: &Entry, new: &Entry) -> Vec<String> {
-    review(old, new, None)
+/// new MCP servers, grown grants; with the bundle's folder `dir`, what
+/// each would run, or why it is refused and never runs.
+pub fn review_changes(old: &Entry, new: &Entry, dir: Option<&Path>) -> Vec<String> {
+    review(old, new, dir)
 }
 
 /// [`review_changes`]; with the fetched folder `dir`, each hook of a new
@@ -94,7 +95,7 @@ fn review(old: &Entry, new: &Entry, dir: Option<&Path>) -> Vec<String> {
         };
         out.push(format!("{how} hook file {}", quoted_name(file)));
         if let Some(dir) = dir {
-            out.extend(hook_lines(&dir.join(file)));
+            out.extend(hook_lines(&dir.join(file), dir));
         }
     }
     let servers = dir.map(|d| server_commands(new, d)).unwrap_or_default();
@@ -114,8 +115,11 @@ fn review(old: &Entry, new: &Entry, dir: Option<&Path>) -> Vec<String> {
     out
 }
 
-/// Each hook of the hook file at `path`: "  hook EVENT: runs COMMAND".
-fn hook_lines(path: &Path) -> Vec<String> {
+/// Each hook of the hook file at `path` of the bundle in `root`: "  hook
+/// EVENT: runs COMMAND", or "  hook EVENT: refused, never runs: WHY" by
+/// the rule that refuses it (`bundle::hook_paths::refusal`).
+fn hook_lines(path: &Path, root: &Path) -> Vec<String> {
+    let home = crate::config::quire_home();
     match crate::hooks::claude::read_settings_skipping(path) {
         Ok((hooks, _)) => hooks
             .iter()
@@ -126,11 +130,22 @@ fn hook_lines(path: &Path) -> Vec<String> {
                     .filter(|m| !m.is_empty() && *m != "*")
                     .map(|m| format!(" ({})", quoted_name(m)))
                     .unwrap_or_default();
-                format!(
-                    "  hook {}{matcher}: runs {}",
-                    event.as_str(),
-                    quoted_name(&def.runs())
-                )
+                let refusal = def
+                    .command
+                    .as_deref()
+                    .and_then(|c| bundle::hook_paths::refusal(c, root, &home).err());
+                match refusal {
+                    Some(why) => format!(
+                        "  hook {}{matcher}: refused, never runs: {}",
+                        event.as_str(),
+                        crate::printable::one_line(&why)
+                    ),
+                    None => format!(
+                        "  hook {}{matcher}: runs {}",
+                        event.as_str(),
+                        quoted_name(&def.runs())
+                    ),
+                }
             })
             .collect(),
         Err(e) => vec![format!(
@@ -141,22 +156,17 @@ fn hook_lines(path: &Path) -> Vec<String> {
 }
 
 /// The MCP servers of the bundle in `dir`, named as in the lock
-/// (`BUNDLE_SERVER`), each with what it would run.
+/// (`BUNDLE_SERVER`), each with what it would run, or why it is refused
+/// (`config::trust_review::bundle_mcp_lines`).
 fn server_commands(entry: &Entry, dir: &Path) -> Vec<(String, String)> {
     let Ok(b) = bundle::detect(dir) else {
         return Vec::new();
     };
-    let mut warnings = Vec::new();
-    b.mcp
-        .iter()
-        .filter_map(|f| bundle::mcp::servers(f, &mut warnings).ok())
-        .flatten()
-        .map(|(n, c)| {
-            (
-                format!("{}_{n}", entry.name),
-                crate::config::trust_review::server_runs(&c),
-            )
-        })
+    let home = crate::config::quire_home();
+    crate::config::trust_review::bundle_mcp_lines(&b, &home)
+        .into_iter()
+        .filter(|s| !s.name.is_empty())
+        .map(|s| (format!("{}_{}", entry.name, s.name), s.what))
         .collect()
 }
 

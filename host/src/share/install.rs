@@ -67,6 +67,7 @@ pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareErr
                 twin.name
             )));
         }
+        replaced_by_entry(&lock, opts, entry)?;
         if let Some(other) = other_source(&lock, entry)
             && !opts.force
         {
@@ -92,6 +93,36 @@ pub fn add(ctx: &ShareContext, opts: &AddOptions) -> Result<Vec<Entry>, ShareErr
         }
     }
     commit(ctx, &staged, |_| true)
+}
+
+/// Refuses (without --force) a marketplace entry whose plugin is named
+/// otherwise than the entry (its plugin.json's `name`) when a different
+/// install of that plugin is there: entries `kit` and `kit-v1` (another
+/// ref) both named `kit` would replace each other unnoticed.
+fn replaced_by_entry(lock: &LockFile, opts: &AddOptions, entry: &Entry) -> Result<(), ShareError> {
+    let (Some(market), Some(asked)) = (&opts.marketplace, &opts.name) else {
+        return Ok(());
+    };
+    let Some(old) = lock.find(entry.kind, &entry.name) else {
+        return Ok(());
+    };
+    let same = old.source == entry.source
+        && old.subdir == entry.subdir
+        && old.reference == entry.reference
+        && old.manifest == entry.manifest;
+    if opts.force || *asked == entry.name || same {
+        return Ok(());
+    }
+    let at = old
+        .reference
+        .as_deref()
+        .map(|r| format!(" at {r}"))
+        .unwrap_or_default();
+    Err(ShareError::Invalid(format!(
+        "marketplace {market}'s entry {asked} is the plugin {name} (the name its plugin.json gives), and {name} is already installed from {}{at}, another install; installing {asked} would replace it: pass --force to replace it, or `quire plugins remove {name}` first",
+        source_text(old),
+        name = entry.name,
+    )))
 }
 
 /// The largest file `add` takes without --force (50 MiB): a shared skill

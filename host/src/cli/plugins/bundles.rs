@@ -108,6 +108,21 @@ pub fn install(
             (home.to_path_buf(), Layout::User)
         }
     };
+    // A `ref` on an entry whose url is a folder: the entry's, not a
+    // `--ref` the user typed.
+    if let market::EntrySource::Git {
+        url,
+        reference: Some(r),
+        ..
+    } = &entry.source
+        && !matches!(share::Source::parse(url), share::Source::Git(_))
+    {
+        eprintln!(
+            "error: marketplace {}'s entry {} has \"ref\": \"{r}\", which is for a git source, but its \"url\" {url} is a folder, taken as it is; the marketplace should write the url as a git URL (`file://` and an absolute path) or drop \"ref\"",
+            m.name, entry.name
+        );
+        return EXIT_USAGE;
+    }
     let mut opts = market::store::install_options(&m, &entry, force);
     if !m.is_git()
         && let share::Source::Path(p) = share::Source::parse(&opts.source)
@@ -134,10 +149,25 @@ pub fn install(
         }
     };
     for e in &added {
-        let (verb, was) = match before.as_ref().and_then(|l| share::other_source(l, e)) {
+        // Another source, or another ref of it (a marketplace entry
+        // installed over another of the same plugin name, with --force).
+        let other = before.as_ref().and_then(|l| {
+            share::other_source(l, e).or_else(|| {
+                l.find(e.kind, &e.name)
+                    .filter(|old| old.reference != e.reference)
+            })
+        });
+        let (verb, was) = match other {
             Some(old) => (
                 "replaced",
-                format!(" (was from {})", share::source_text(old)),
+                format!(
+                    " (was from {}{})",
+                    share::source_text(old),
+                    old.reference
+                        .as_deref()
+                        .map(|r| format!(" at {r}"))
+                        .unwrap_or_default()
+                ),
             ),
             None => ("installed", String::new()),
         };
@@ -148,23 +178,37 @@ pub fn install(
             share::lock::resolve(&root, &e.installed).display(),
             root.join(share::lock::FILE).display()
         );
-        let dir = share::lock::resolve(&root, &e.installed);
-        let (live, dead): (Vec<&String>, Vec<&String>) = e
-            .hooks
-            .keys()
-            .partition(|f| quire::hooks::plugin_file_hook_count(&dir.join(f)) > 0);
-        let files = |fs: &[&String]| fs.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ");
-        if !live.is_empty() {
+        if e.name != entry.name {
             println!(
-                "  hooks: {} — they run once approved (`quire hooks trust`)",
-                files(&live)
+                "  note: marketplace entry {} is installed as plugin {}, the name its plugin.json gives; commands take that name (`quire plugins remove {}`)",
+                entry.name, e.name, e.name
             );
         }
-        if !dead.is_empty() {
+        let dir = share::lock::resolve(&root, &e.installed);
+        let counts: Vec<(&String, (usize, usize))> = e
+            .hooks
+            .keys()
+            .map(|f| (f, bundle::hook_paths::counted(&dir.join(f), &dir, home)))
+            .collect();
+        let files = |pick: &dyn Fn(usize, usize) -> bool| {
+            let picked: Vec<&str> = counts
+                .iter()
+                .filter(|(_, (runs, refused))| pick(*runs, *refused))
+                .map(|(f, _)| f.as_str())
+                .collect();
+            (!picked.is_empty()).then(|| picked.join(", "))
+        };
+        if let Some(live) = files(&|runs, _| runs > 0) {
+            println!("  hooks: {live} — they run once approved (`quire hooks trust`)");
+        }
+        for (f, (_, refused)) in counts.iter().filter(|(_, (_, r))| *r > 0) {
             println!(
-                "  hooks: {} — no hook in it runs (the warnings below say why)",
-                files(&dead)
+                "  hooks: {f} — {} refused, never run (the warnings below say why)",
+                quire::plural::counted(*refused, "hook")
             );
+        }
+        if let Some(dead) = files(&|runs, refused| runs == 0 && refused == 0) {
+            println!("  hooks: {dead} — no hook in it runs (the warnings below say why)");
         }
         if !e.mcp_servers.is_empty() {
             let refused: Vec<String> = bundle::detect(&dir)
@@ -173,17 +217,22 @@ pub fn install(
                 .into_iter()
                 .map(|(s, _)| format!("{}_{s}", e.name))
                 .collect();
-            let state = if enable && refused.is_empty() {
-                "enabled".to_string()
-            } else if enable {
-                format!(
-                    "enabled, but {} refused and never run (the warning below says why)",
-                    refused.join(", ")
-                )
-            } else {
-                format!("off until `quire plugins enable {}`", e.name)
-            };
-            println!("  MCP servers: {} ({state})", e.mcp_servers.join(", "));
+            let (refused, runs): (Vec<&String>, Vec<&String>) =
+                e.mcp_servers.iter().partition(|s| refused.contains(s));
+            let join = |v: &[&String]| v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
+            if !runs.is_empty() {
+                let state = match enable {
+                    true => "enabled".to_string(),
+                    false => format!("off until `quire plugins enable {}`", e.name),
+                };
+                println!("  MCP servers: {} ({state})", join(&runs));
+            }
+            if !refused.is_empty() {
+                println!(
+                    "  MCP servers: {} (refused: never started, enabled or not; the warnings below say why)",
+                    join(&refused)
+                );
+            }
         }
         super::notes::problems(&e.name, &dir, seen());
         super::notes::name_clash(&dir, matches!(layout, Layout::User), cwd);
@@ -244,11 +293,14 @@ pub fn enable(home: &Path, cwd: &Path, name: &str, on: bool) -> i32 {
             "MCP servers of {name} ({}): enabled as they are now",
             i.bundle.root.display()
         );
-        for line in bundle_servers(&i.bundle) {
-            println!("  {line}");
-        }
-        for (server, why) in bundle::mcp::refused(&i.bundle, home) {
-            eprintln!("warning: MCP server '{server}' of {name} is refused and never runs: {why}");
+        for line in quire::config::trust_review::bundle_mcp_lines(&i.bundle, home) {
+            println!("  {}", line.text);
+            if line.refused && !line.name.is_empty() {
+                eprintln!(
+                    "warning: MCP server '{}' of {name} is refused and never runs (said above)",
+                    line.name
+                );
+            }
         }
     }
     EXIT_OK
@@ -262,11 +314,6 @@ fn no_such(name: &str, names: &[&str]) -> i32 {
         eprintln!("  installed: {}", names.join(", "));
     }
     EXIT_USAGE
-}
-
-/// Each MCP server of `b` and what it runs, one line each.
-fn bundle_servers(b: &bundle::Bundle) -> Vec<String> {
-    quire::config::trust_review::bundle_mcp_lines(b)
 }
 
 pub fn list(config: &quire::config::Config, cwd: &Path, json: bool) -> i32 {

@@ -119,3 +119,28 @@ pub fn search(home: &Path, text: &str, json: bool) -> i32 {
     }
     EXIT_OK
 }
+
+/// The name the plugin of marketplace entry `name` is installed under
+/// when that differs (its plugin.json names it otherwise: entry `kit-v1`
+/// installs plugin `kit`), found in the repository's lock or the user's
+/// by the entry's source, ref and folder.
+pub fn installed_as(home: &Path, cwd: &Path, name: &str) -> Option<String> {
+    let (m, entry) = market::store::find_plugin(home, name).ok()?;
+    let opts = market::store::install_options(&m, &entry, false);
+    let git = matches!(entry.source, market::EntrySource::Git { .. });
+    let repo = quire::agent::prompt::repo_root(cwd).unwrap_or_else(|| cwd.to_path_buf());
+    [repo.as_path(), home]
+        .iter()
+        .filter_map(|root| quire::share::LockFile::load(root).ok())
+        .flat_map(|lock| lock.entries)
+        .find(|e| {
+            e.kind == quire::share::Kind::Bundle
+                && e.name != name
+                && e.marketplace.as_deref() == Some(m.name.as_str())
+                && e.reference == opts.reference
+                && e.subdir == opts.subdir
+                && e.manifest == opts.manifest
+                && (!git || e.source == opts.source)
+        })
+        .map(|e| e.name)
+}

@@ -424,6 +424,12 @@ async fn add(ctx: &Ctx, path: &Path, yes: bool, scope: ScopeArg) -> i32 {
 }
 
 fn remove(ctx: &Ctx, name: &str) -> i32 {
+    if let Some(real) = marketplaces::installed_as(&ctx.home, &ctx.cwd, name) {
+        eprintln!(
+            "error: no installed plugin is named '{name}': marketplace entry {name} is installed as plugin {real}, the name its plugin.json gives; run `quire plugins remove {real}`"
+        );
+        return EXIT_USAGE;
+    }
     let places = quire::plugins::remove::Places {
         home: &ctx.home,
         workspace: &ctx.workspace,

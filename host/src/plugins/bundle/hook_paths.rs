@@ -7,7 +7,35 @@
 //! whose alias under `$QUIRE_HOME` a shell could act on (a `$QUIRE_HOME`
 //! named `q $(x)`: `hooks::root_alias`, `hooks::root_name`).
 
+use std::path::Path;
+
 use super::{Bundle, Problem};
+
+/// `Err` saying why the command hook `command` of the plugin in `root`
+/// never runs (with `home`, quire's folder, for the plugin's alias): the
+/// one rule of detection, `plugins validate`, `install` and every screen
+/// that asks for trust (`quire trust`, `share add`/`update`).
+pub fn refusal(command: &str, root: &Path, home: &Path) -> Result<(), String> {
+    crate::hooks::plugin_paths::check(command, root)
+        .and_then(|()| crate::hooks::root_alias::check(home, root))
+}
+
+/// How many hooks of the plugin hook file `file` (of the plugin in
+/// `root`) may run once approved, and how many [`refusal`] refuses.
+pub fn counted(file: &Path, root: &Path, home: &Path) -> (usize, usize) {
+    let Ok((hooks, _)) = crate::hooks::claude::read_plugin_hooks_skipping(file) else {
+        return (0, 0);
+    };
+    let refused = hooks
+        .iter()
+        .filter(|(_, def, _)| {
+            def.command
+                .as_deref()
+                .is_some_and(|c| refusal(c, root, home).is_err())
+        })
+        .count();
+    (hooks.len() - refused, refused)
+}
 
 /// Adds each refused hook of `b`'s hook files to its problems and the
 /// parts not loaded. A file that cannot be read is `validate`'s to report.
@@ -22,9 +50,7 @@ pub(super) fn refused(b: &mut Bundle) {
             let Some(command) = def.command.as_deref() else {
                 continue;
             };
-            let checked = crate::hooks::plugin_paths::check(command, &b.root)
-                .and_then(|()| crate::hooks::root_alias::check(&home, &b.root));
-            if let Err(why) = checked {
+            if let Err(why) = refusal(command, &b.root, &home) {
                 found.push(Problem {
                     file: file.clone(),
                     message: format!("{at} is refused: {why}"),

@@ -220,7 +220,7 @@ pub fn specs(
     let on = sealed.is_some();
     let mut out = Vec::new();
     for (server, c) in servers(file, warnings)? {
-        if let Err(why) = super::mcp_paths::check(&c, &bundle.root, &data) {
+        if let Err(why) = refusal(bundle, &c, home) {
             warnings.push(format!(
                 "{}: MCP server '{server}' of plugin {} is refused: {why}",
                 file.path.display(),
@@ -263,17 +263,24 @@ pub fn specs(
     Ok(out)
 }
 
+/// `Err` saying why the server `c` of `bundle` (as written) never runs:
+/// it names a path out of the plugin (see `mcp_paths`; `home` gives its
+/// data folder). The one rule of sessions, `enable`, `validate` and every
+/// screen that asks for trust.
+pub fn refusal(bundle: &Bundle, c: &McpServerConfig, home: &Path) -> Result<(), String> {
+    super::mcp_paths::check(c, &bundle.root, &data_dir(home, &bundle.name))
+}
+
 /// The servers of `bundle` that never run, with why: those naming a path
 /// out of the plugin (see `mcp_paths`), with `home`'s data folder.
 pub fn refused(bundle: &Bundle, home: &Path) -> Vec<(String, String)> {
-    let data = data_dir(home, &bundle.name);
     let mut out = Vec::new();
     for file in &bundle.mcp {
         let Ok(found) = servers(file, &mut Vec::new()) else {
             continue;
         };
         for (server, c) in found {
-            if let Err(why) = super::mcp_paths::check(&c, &bundle.root, &data) {
+            if let Err(why) = refusal(bundle, &c, home) {
                 out.push((server, why));
             }
         }

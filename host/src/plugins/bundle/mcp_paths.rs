@@ -65,7 +65,54 @@ pub(super) fn check(c: &McpServerConfig, root: &Path, data: &Path) -> Result<(),
             ));
         }
     }
+    linked_out(c, command, &programs, root)?;
     super::mcp_env_paths::check(&c.env, root, data)
+}
+
+/// `Err` when what the server runs at a relative path (its command
+/// `./run.sh`, a script `bash run.sh`, a package `python3 -m pkg`),
+/// resolved from its folder (the plugin's, or its `cwd` there), leaves
+/// the plugin's folder through a symbolic link: it would run a file the
+/// enabling does not cover.
+fn linked_out(
+    c: &McpServerConfig,
+    command: &str,
+    programs: &crate::hooks::programs::Programs,
+    root: &Path,
+) -> Result<(), String> {
+    let relative = |w: &str| !w.is_empty() && !w.starts_with(['/', '$', '~', '-']);
+    let base = match &c.cwd {
+        Some(d) => {
+            let d = d.display().to_string();
+            let d = ["${CLAUDE_PLUGIN_ROOT}", "${PLUGIN_ROOT}"]
+                .iter()
+                .fold(d, |d, v| d.replace(v, &root.display().to_string()));
+            root.join(d)
+        }
+        None => root.to_path_buf(),
+    };
+    let named = (command.contains('/') && relative(command)).then_some(command);
+    let run = named.into_iter().chain(
+        programs
+            .scripts
+            .iter()
+            .chain(&programs.folders)
+            .map(String::as_str)
+            .filter(|w| relative(w)),
+    );
+    for word in run {
+        let path = base.join(word.trim_start_matches("./"));
+        if !crate::hooks::plugin_paths::linked_inside(root, &path) {
+            let real = path.canonicalize().unwrap_or_else(|_| path.clone());
+            return Err(format!(
+                "it runs `{word}` ({}), which is reached through a symbolic link out of the plugin's folder {} (to {}); a plugin's MCP server may run only the plugin's own files, the only ones its enabling covers: put the file in the plugin instead of a link to it",
+                path.display(),
+                root.display(),
+                real.display()
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -122,5 +169,30 @@ mod tests {
         );
         assert!(ok(&server("python3", &["$HOME/x.py"])).is_err());
         assert!(ok(&server("python3", &["${HOME}/x.py"])).is_err());
+    }
+
+    #[test]
+    fn a_script_run_through_a_link_out_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("rk");
+        std::fs::create_dir_all(root.join("bin")).unwrap();
+        std::fs::write(dir.path().join("x.sh"), "echo out\n").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("x.sh"), root.join("run.sh")).unwrap();
+        std::fs::write(root.join("own.sh"), "echo in\n").unwrap();
+        let data = dir.path().join("data");
+        let ok = |c: &McpServerConfig| check(c, &root, &data);
+        for c in [
+            server("./run.sh", &[]),
+            server("bash", &["run.sh"]),
+            server("bash", &["./bin/../run.sh"]),
+        ] {
+            let err = ok(&c).unwrap_err();
+            assert!(err.contains("run.sh"), "{err}");
+        }
+        let err = ok(&server("./run.sh", &[])).unwrap_err();
+        assert!(err.contains("symbolic link out"), "{err}");
+        assert!(ok(&server("./own.sh", &[])).is_ok());
+        assert!(ok(&server("bash", &["own.sh"])).is_ok());
+        assert!(ok(&server("bash", &["missing.sh"])).is_ok());
     }
 }

@@ -21,7 +21,7 @@ pub(crate) mod clash;
 pub(crate) mod detect;
 pub mod drift;
 pub mod forget;
-mod hook_paths;
+pub mod hook_paths;
 pub mod hook_scripts;
 pub(crate) mod installed;
 mod lsp;
