@@ -241,3 +241,22 @@ fn a_pre_tool_use_ask_shows_the_command_not_its_json() {
     assert!(shown.contains("$ echo askme"), "{shown}");
     assert!(!shown.contains("{\"command\""), "{shown}");
 }
+
+/// `quire hooks trust --help` says what it approves: plugins' hooks too.
+#[test]
+fn hooks_trust_help_names_plugin_hooks() {
+    let env = TestEnv::new("responses");
+    let run = env.run(&["hooks", "trust", "--help"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("of this repository and of installed plugins"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("Approve repository hooks"),
+        "{}",
+        run.stdout
+    );
+}
