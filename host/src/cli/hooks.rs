@@ -17,8 +17,9 @@ use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, setup};
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   quire hooks list              # every hook, its file and whether it runs
-  quire hooks trust             # approve every new or changed hook of this repository,
-                                # and accept guards removed or changed since approved
+  quire hooks trust             # approve every new or changed hook of this repository
+                                # and of plugins (yours and its), and accept guards
+                                # removed or changed since approved
   quire hooks trust 3f9a0c1b2d4e  # approve one hook by the id `list` shows")]
 pub struct HooksArgs {
     #[command(subcommand)]
@@ -29,8 +30,10 @@ pub struct HooksArgs {
 pub enum HooksCommand {
     /// Show every hook with its event, matcher, source file and trust state.
     List(ListArgs),
-    /// Approve repository hooks (all new or changed ones, or those given by
-    /// id); accept guards removed or changed since approved.
+    /// Approve the hooks of this repository and of installed plugins (your
+    /// own and the repository's): all new or changed ones, or those given
+    /// by id; accept guards removed or changed since approved. Running
+    /// sessions pick the approval up.
     Trust(TrustArgs),
 }
 

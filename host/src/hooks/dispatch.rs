@@ -20,6 +20,7 @@ use super::not_run::{
     changed_block, changed_warning, gone_block, unsafe_root_block, unsafe_root_warning,
 };
 pub use super::pending::pending_warning;
+use super::reapproved::Reapproved;
 use super::runner::{self, RunOutput};
 use super::tool_input::ToolViews;
 use super::{Decision, Hook, HookEvent, HookKind, wasm};
@@ -73,6 +74,8 @@ pub struct Hooks {
     env_files: Arc<EnvFiles>,
     /// What background hooks answered, for the next turn.
     later: Arc<Later>,
+    /// Approvals given during the session ([`super::reapproved`]).
+    reapproved: Option<Arc<Reapproved>>,
 }
 
 impl Hooks {
@@ -108,7 +111,16 @@ impl Hooks {
             transcripts: Arc::default(),
             env_files: Arc::default(),
             later: Arc::default(),
+            reapproved: None,
         }
+    }
+
+    /// A hook found changed since its approval is looked up again in the
+    /// approvals, read again from `sources` ([`super::reapproved`]): a
+    /// version approved meanwhile runs without a restart.
+    pub fn with_approvals_from(mut self, sources: super::config::HookSources) -> Hooks {
+        self.reapproved = Some(Arc::new(Reapproved::new(sources)));
+        self
     }
 
     /// These same hooks with their runs (`hook_started`,
@@ -129,6 +141,7 @@ impl Hooks {
             transcripts: self.transcripts.clone(),
             env_files: self.env_files.clone(),
             later: self.later.clone(),
+            reapproved: self.reapproved.clone(),
         }
     }
 
@@ -391,7 +404,14 @@ impl Hooks {
         info: &SessionInfo,
         input: Map<String, Value>,
     ) -> HookResult {
+        let (fresh, changed) = self.settled(hook);
+        let hook = fresh.as_deref().unwrap_or(hook);
         let label = hook.def.label();
+        if hook.trust == TrustState::Gone
+            && self.reapproved.as_ref().is_some_and(|r| r.forgotten(hook))
+        {
+            return HookResult::default();
+        }
         if hook.approved_before {
             // Changed or gone since an earlier session approved it: a
             // guard that cannot run blocks what it guards.
@@ -421,15 +441,12 @@ impl Hooks {
                 unsafe_root_block(hook, &why),
             );
         }
-        if let Some(pinned) = &hook.pinned {
-            let changed = pinned.changed();
-            if !changed.is_empty() {
-                return self.not_run(
-                    hook,
-                    changed_warning(hook, &changed),
-                    changed_block(hook, &changed),
-                );
-            }
+        if !changed.is_empty() {
+            return self.not_run(
+                hook,
+                changed_warning(hook, &changed),
+                changed_block(hook, &changed),
+            );
         }
         let git_env = match self.git_env(hook, info) {
             Ok(env) => env,
@@ -459,10 +476,33 @@ impl Hooks {
 }
 
 impl Hooks {
+    /// The version of `hook` to run — approved during the session, when it
+    /// was ([`super::reapproved`]) — and its files changed since its
+    /// approval (empty: it may run).
+    fn settled(&self, hook: &Hook) -> (Option<Arc<Hook>>, Vec<String>) {
+        let Some(reapproved) = &self.reapproved else {
+            let changed = hook.pinned.as_ref().map(|p| p.changed());
+            return (None, changed.unwrap_or_default());
+        };
+        let fresh = reapproved.current(hook);
+        let now = fresh.as_deref().unwrap_or(hook);
+        let changed = now.pinned.as_ref().map(|p| p.changed()).unwrap_or_default();
+        if !now.approved_before && changed.is_empty() || now.trust == TrustState::Gone {
+            return (fresh, changed);
+        }
+        match reapproved.reread(now) {
+            Some(approved) => (Some(approved), Vec::new()),
+            None => (fresh, changed),
+        }
+    }
+
     /// A hook that does not run: `warning` is said, and a guard blocks
     /// what it guards with `block`.
     fn not_run(&self, hook: &Hook, warning: String, block: String) -> HookResult {
-        self.events.send(Event::Warning { message: warning });
+        // A blocked prompt's reason is shown to the user: it says it all.
+        if hook.event != HookEvent::UserPromptSubmit {
+            self.events.send(Event::Warning { message: warning });
+        }
         match hook.event.guards() {
             true => HookResult {
                 outcome: Some(contract::Outcome::Blocked),

@@ -44,6 +44,7 @@ pub mod plugin_folder;
 pub(crate) mod plugin_paths;
 pub(crate) mod plugin_scripts;
 pub mod programs;
+mod reapproved;
 pub(crate) mod root_alias;
 pub(crate) mod root_name;
 mod root_quote;

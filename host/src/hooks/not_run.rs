@@ -9,11 +9,28 @@ use super::{Hook, HookEvent};
 /// guards is blocked.
 pub(super) fn changed_warning(hook: &Hook, changed: &[String]) -> String {
     format!(
-        "{} does not run: {} changed since it was approved{}. Review it with `quire hooks list`, approve the new version with `quire hooks trust`.",
+        "{} does not run: {} changed since it was approved{}{}. {APPROVE}",
         named(hook),
         changed_files(changed),
+        covers(hook),
         blocked(hook),
     )
+}
+
+/// What to do about a hook changed since its approval: what works, also
+/// while the session runs ([`super::reapproved`]).
+const APPROVE: &str = "Review it with `quire hooks list` and approve the new version with `quire hooks trust` (from another shell too: this session runs it from the next message or call on, no restart needed).";
+
+/// For a plugin's hook, that its approval covers every file of the
+/// plugin's folder (a skill or a command edited there too asks again).
+fn covers(hook: &Hook) -> String {
+    match &hook.plugin_root {
+        Some(root) => format!(
+            " (its approval covers every file of its plugin's folder {})",
+            root.display()
+        ),
+        None => String::new(),
+    }
 }
 
 /// The hook by id, event, label and file.
@@ -42,6 +59,16 @@ pub(super) fn changed_block(hook: &Hook, changed: &[String]) -> String {
         true => String::new(),
         false => format!(" ({})", changed_files(changed)),
     };
+    if hook.event == HookEvent::UserPromptSubmit {
+        // Shown to the user, who sends the message again.
+        return format!(
+            "the {} hook {} `{}` did not run because its files{files} changed since you approved it{}, and your message waits for it: it was not sent. Review the hook with `quire hooks list` and approve the new version with `quire hooks trust` (from another shell too), then send the message again: this session picks the approval up, no restart needed.",
+            hook.event,
+            hook.id(),
+            hook.def.label(),
+            covers(hook),
+        );
+    }
     format!(
         "blocked: the {} hook `{}` did not run because its files{files} changed since it was approved, and {} waits for it. The user can review it with `quire hooks list` and approve the new version with `quire hooks trust`.",
         hook.event,
@@ -53,6 +80,14 @@ pub(super) fn changed_block(hook: &Hook, changed: &[String]) -> String {
 /// The reason a guard approved for this repository and gone from its
 /// files since gives for the block ([`super::gone_guards`]).
 pub(super) fn gone_block(hook: &Hook) -> String {
+    if hook.event == HookEvent::UserPromptSubmit {
+        return format!(
+            "the {} hook `{}` ({}) approved for this repository was removed, or its matcher or command changed, since you approved it, and your message waits for it: it was not sent. Accept the change with `quire hooks trust` (`quire hooks list` shows it; from another shell too), then send the message again: this session picks that up, no restart needed.",
+            hook.event,
+            hook.def.label(),
+            hook.source.display(),
+        );
+    }
     format!(
         "blocked: the {} hook `{}` ({}) approved for this repository was removed, or its matcher or command changed, since it was approved, and {} waits for it. The user can accept the change with `quire hooks trust` (`quire hooks list` shows it).",
         hook.event,

@@ -83,7 +83,7 @@ pub(super) fn refusal(
                 None => ("", String::new()),
             };
             format!(
-                "MCP server '{server}' is not started: {what} since you enabled plugin '{plugin}' ({}) (a command or a checkout may have written {it}{who}).{hint} Read the change, then run `quire plugins enable {plugin}` to start the server again: it accepts the folder as it is now.",
+                "MCP server '{server}' is not started: {what} since you enabled plugin '{plugin}' ({}) (a command or a checkout may have written {it}{who}).{hint} Enabling covers every file of the plugin's folder, its skills and commands too. Read the change, then run `quire plugins enable {plugin}` to start the server again: it accepts the folder as it is now.",
                 root.display()
             )
         }

@@ -56,7 +56,9 @@ pub fn load(
     };
     // A gone guard blocks what it guarded (see `gone_guards`).
     let hooks: Vec<_> = loaded.hooks.into_iter().chain(loaded.gone).collect();
-    let (hooks, warnings) = Hooks::new(hooks, info, events.clone()).with_plugins(plugins);
+    let (hooks, warnings) = Hooks::new(hooks, info, events.clone())
+        .with_approvals_from(sources)
+        .with_plugins(plugins);
     for message in warnings {
         events.send(Event::Warning { message });
     }

@@ -181,6 +181,28 @@ pub fn asks_first(policy: ApprovalPolicy, read_only: bool) -> bool {
     policy == ApprovalPolicy::Untrusted && !read_only
 }
 
+/// A call as an approval question shows it: a shell command as the
+/// command itself (as the shell tool's own question does), any other call
+/// by its tool's name and its arguments, cut at [`SHOWN_ARGUMENTS`]
+/// characters.
+pub fn shown_call(tool: &str, arguments: &serde_json::Value) -> String {
+    if tool == "shell"
+        && let Some(command) = arguments.get("command").and_then(|c| c.as_str())
+    {
+        return match arguments.get("workdir").and_then(|w| w.as_str()) {
+            Some(dir) => format!("{command}    (in {dir})"),
+            None => command.to_string(),
+        };
+    }
+    let shown = arguments.to_string();
+    let count = shown.chars().count();
+    if count > SHOWN_ARGUMENTS {
+        let head: String = shown.chars().take(SHOWN_ARGUMENTS).collect();
+        return format!("{tool} {head}… [{count} characters]");
+    }
+    format!("{tool} {shown}")
+}
+
 /// Asks the user before calling `tool` with `arguments` (shown cut at
 /// [`SHOWN_ARGUMENTS`] characters); `reason` says why it asks, `what`
 /// names it in a denial. A denial is the tool's result.

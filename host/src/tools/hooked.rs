@@ -173,7 +173,7 @@ pub(super) async fn call(
     if pre.permission == Some(Permission::Ask) {
         let request = ApprovalRequest {
             tool: call.name.clone(),
-            summary: format!("{} {}", call.name, args),
+            summary: approval::shown_call(&call.name, &args),
             reason: pre.permission_reason.clone(),
             always_key: None,
             files: Vec::new(),

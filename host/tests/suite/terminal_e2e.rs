@@ -66,6 +66,7 @@ mod command_output;
 mod commands;
 mod completion;
 mod given_back;
+mod hook_reapproved;
 mod image_rewind;
 mod images;
 mod init_command;

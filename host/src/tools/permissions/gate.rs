@@ -61,7 +61,7 @@ pub(crate) async fn check(
         Verdict::Ask(reason) => {
             let request = ApprovalRequest {
                 tool: name.to_string(),
-                summary: format!("{name} {args}"),
+                summary: crate::tools::approval::shown_call(name, args),
                 reason: Some(reason.clone()),
                 ..Default::default()
             };

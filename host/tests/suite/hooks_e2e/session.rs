@@ -219,3 +219,44 @@ fn approve_a_touch(env: &TestEnv, log: &std::path::Path) -> Vec<Value> {
     assert_eq!(seen.len(), 1, "{seen:?}\n{}", run.stderr);
     seen
 }
+
+/// The question a PreToolUse `"ask"` opens shows a shell call as every
+/// other approval of a command does: the command, not the tool's JSON.
+#[test]
+fn a_pre_tool_use_ask_shows_the_command_not_its_json() {
+    let env = TestEnv::with_config("responses", "approval = \"never\"");
+    let ask = script(
+        &env,
+        "ask.sh",
+        "#!/bin/bash\ncat > /dev/null\necho '{\"hookSpecificOutput\": {\"hookEventName\": \"PreToolUse\", \"permissionDecision\": \"ask\", \"permissionDecisionReason\": \"check it\"}}'\n",
+    );
+    add_user_hooks(&env, &[hook_toml("PreToolUse", Some("shell"), &ask, "")]);
+    env.server.push_all([
+        Reply::tool_call("c1", "shell", serde_json::json!({"command": "echo askme"})),
+        Reply::text("done"),
+    ]);
+    let run = repl(&env, "say it\ny\n/quit\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let shown = format!("{}{}", run.stdout, run.stderr);
+    assert!(shown.contains("$ echo askme"), "{shown}");
+    assert!(!shown.contains("{\"command\""), "{shown}");
+}
+
+/// `quire hooks trust --help` says what it approves: plugins' hooks too.
+#[test]
+fn hooks_trust_help_names_plugin_hooks() {
+    let env = TestEnv::new("responses");
+    let run = env.run(&["hooks", "trust", "--help"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("of this repository and of installed plugins"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("Approve repository hooks"),
+        "{}",
+        run.stdout
+    );
+}
