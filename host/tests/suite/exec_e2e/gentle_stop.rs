@@ -153,7 +153,14 @@ fn a_lock_a_stopped_command_left_is_told_and_kept() {
         .iter()
         .filter_map(|w| w["message"].as_str())
         .find(|m| m.contains(&lock.display().to_string()))
-        .unwrap_or_else(|| panic!("no warning names {}: {warnings:?}", lock.display()));
+        .unwrap_or_else(|| {
+            panic!(
+                "no warning names {}: {}\n{}",
+                lock.display(),
+                run.stdout,
+                run.stderr
+            )
+        });
     assert!(told.contains("a git command was interrupted"), "{told}");
 
     // Already there before the command: nothing to tell.
