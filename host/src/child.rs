@@ -33,7 +33,9 @@
 //!
 //! A command that is stopped (Ctrl-C, its timeout) takes what it started
 //! with it, also what left its group ([`stop_command`], in `stop`): its
-//! descendants and the adopted orphans that carry its mark.
+//! descendants and the adopted orphans that carry its mark. The model's
+//! commands are asked first ([`stop_command_gently`]: SIGTERM, then
+//! SIGKILL after [`STOP_GRACE`]), so their own cleanup runs.
 //!
 //! While a repository hook is checked and run, what the model's shell
 //! commands left running is paused ([`pause_commands`], in [`pause`]):
@@ -101,7 +103,7 @@ pub use pause::{
 #[cfg(target_os = "linux")]
 pub use reaper::{become_subreaper, kill_descendants, reap_orphans, spare, spawn_std, spawn_tokio};
 #[cfg(target_os = "linux")]
-pub use stop::{CommandMark, MARK_VAR, stop_command};
+pub use stop::{CommandMark, MARK_VAR, STOP_GRACE, stop_command, stop_command_gently};
 
 #[cfg(not(target_os = "linux"))]
 mod elsewhere {
@@ -140,6 +142,9 @@ mod elsewhere {
     }
     /// Without `/proc` a mark finds nothing: only the group is killed.
     pub const MARK_VAR: &str = "QUIRE_COMMAND_ID";
+    /// How long a command stopped gently has between SIGTERM and SIGKILL.
+    pub const STOP_GRACE: std::time::Duration = std::time::Duration::from_millis(1500);
+    #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct CommandMark(String);
     impl CommandMark {
         pub fn next() -> CommandMark {
@@ -153,6 +158,17 @@ mod elsewhere {
     pub fn stop_command(pid: i32, _mark: &CommandMark) {
         // SAFETY: the command's group; its leader is not reaped yet.
         unsafe { libc::killpg(pid, libc::SIGKILL) };
+    }
+    /// SIGTERM to the group, [`STOP_GRACE`], then SIGKILL.
+    pub fn stop_command_gently(pid: i32, mark: &CommandMark) {
+        // SAFETY: the command's group; its leader is not reaped yet.
+        unsafe { libc::killpg(pid, libc::SIGTERM) };
+        let until = std::time::Instant::now() + STOP_GRACE;
+        // SAFETY: signal 0 only asks whether the group still exists.
+        while std::time::Instant::now() < until && unsafe { libc::killpg(pid, 0) } == 0 {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        stop_command(pid, mark);
     }
 }
 #[cfg(not(target_os = "linux"))]

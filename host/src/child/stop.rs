@@ -1,6 +1,11 @@
 //! A stopped command (Ctrl-C, its timeout, its call dropped) takes every
 //! process it started with it, also those that left its process group.
 //!
+//! Ctrl-C, SIGTERM to quire and a timeout stop it gently first
+//! ([`stop_command_gently`]): SIGTERM (and SIGCONT, for a paused one) to
+//! all of it, [`STOP_GRACE`] to clean up (git removes its `index.lock`, a
+//! `trap` runs), then SIGKILL for whatever is left.
+//!
 //! Killing the command's group misses `setsid cmd &` and double forks:
 //! they would run on until the session ends. So each shell command gets a
 //! mark in its environment ([`MARK_VAR`], one value per command), which
@@ -26,6 +31,12 @@ use super::reaper;
 
 /// The variable that marks a command's processes.
 pub const MARK_VAR: &str = "QUIRE_COMMAND_ID";
+
+/// How long a command stopped gently has between SIGTERM and SIGKILL.
+pub const STOP_GRACE: Duration = Duration::from_millis(1500);
+
+/// How often the grace period looks whether the command is gone.
+const GRACE_POLL: Duration = Duration::from_millis(10);
 
 /// Passes at most: each kills what it finds; a process that forked
 /// meanwhile leaves an orphan (adopted, marked) for the next.
@@ -59,6 +70,52 @@ impl CommandMark {
     }
 }
 
+/// Stops the command as [`stop_command`] does, but asks first: SIGTERM to
+/// its group, its descendants and its marked orphans (SIGCONT too, so a
+/// paused one gets it), then up to [`STOP_GRACE`] for them to exit, then
+/// [`stop_command`] for what is left. Blocks for at most the grace (plus
+/// the kill): call it off the async runtime's threads.
+///
+/// SIGTERM rather than SIGINT: it is what `timeout(1)`, `docker stop` and
+/// systemd send, a non-interactive shell's background jobs ignore SIGINT
+/// but not SIGTERM, and git, make and shell `trap`s clean up on either.
+pub fn stop_command_gently(pid: i32, mark: &CommandMark) {
+    let since = reaper::start_time(pid);
+    let live = live_of(pid, since, mark);
+    for p in &live {
+        // SAFETY: kill(2) on the command's process, one of its
+        // descendants or an orphan carrying its mark.
+        unsafe {
+            libc::kill(*p, libc::SIGTERM);
+            libc::kill(*p, libc::SIGCONT);
+        }
+    }
+    // SAFETY: the command's group; its leader is not reaped, so the id is
+    // not reused.
+    unsafe {
+        libc::killpg(pid, libc::SIGTERM);
+        libc::killpg(pid, libc::SIGCONT);
+    }
+    let until = std::time::Instant::now() + STOP_GRACE;
+    while std::time::Instant::now() < until && !live_of(pid, since, mark).is_empty() {
+        std::thread::sleep(GRACE_POLL);
+    }
+    stop_command(pid, mark);
+}
+
+/// The live processes of the command `pid` (started at `since`): its tree
+/// and the trees of the orphans carrying `mark` that started no earlier.
+fn live_of(pid: i32, since: Option<u64>, mark: &CommandMark) -> Vec<i32> {
+    let mut roots = vec![pid];
+    roots.extend(
+        reaper::adopted()
+            .into_iter()
+            .filter(|&p| reaper::start_time(p).is_some_and(|s| since.is_none_or(|c| s >= c)))
+            .filter(|&p| mark.marks(p)),
+    );
+    reaper::live_trees(roots)
+}
+
 /// Kills the command whose process (the leader of its group, not reaped
 /// yet) is `pid`, started with `mark`, and everything it started (see the
 /// module docs); reaps the adopted orphans killed.
@@ -66,14 +123,7 @@ pub fn stop_command(pid: i32, mark: &CommandMark) {
     let since = reaper::start_time(pid);
     let mut group_killed = false;
     for _ in 0..PASSES {
-        let mut roots = vec![pid];
-        roots.extend(
-            reaper::adopted()
-                .into_iter()
-                .filter(|&p| reaper::start_time(p).is_some_and(|s| since.is_none_or(|c| s >= c)))
-                .filter(|&p| mark.marks(p)),
-        );
-        let live = reaper::live_trees(roots);
+        let live = live_of(pid, since, mark);
         if live.is_empty() && group_killed {
             break;
         }

@@ -27,8 +27,11 @@ struct Entry {
 
 /// How a finished call's output says it ended (a tool error's status is
 /// carried in `structured.status`, see `hooked::plain_call`).
-/// How long an interrupted call may take to hand back its own result.
-const INTERRUPT_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
+/// How long an interrupted call may take to hand back its own result: a
+/// stopped command's grace period between SIGTERM and SIGKILL
+/// ([`crate::child::STOP_GRACE`]) and a moment more for its output.
+const INTERRUPT_GRACE: std::time::Duration =
+    crate::child::STOP_GRACE.saturating_add(std::time::Duration::from_secs(1));
 
 fn status_of_output(out: &ToolOutput) -> CallStatus {
     let carried = out.structured.as_ref().and_then(|v| v.get("status"));

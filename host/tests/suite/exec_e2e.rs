@@ -350,6 +350,7 @@ mod codex_json;
 mod effort;
 mod environment;
 mod escapes;
+mod gentle_stop;
 mod images;
 mod killed;
 mod mentions;

@@ -1,7 +1,7 @@
 //! Running one command: its own process group, stdout and stderr into one
 //! pipe, bounded output, and the whole group — with what the command
-//! started that left it — killed on timeout, on cancel and when the future
-//! is dropped.
+//! started that left it — stopped on timeout and on cancel (SIGTERM, a
+//! grace period, SIGKILL) and killed when the future is dropped.
 
 use std::io;
 use std::os::fd::OwnedFd;
@@ -132,8 +132,20 @@ impl Group {
         }
     }
 
-    /// Kills the whole group and what left it, and reaps the child.
+    /// Stops the whole group and what left it gently (SIGTERM, then
+    /// SIGKILL after [`crate::child::STOP_GRACE`]; off the runtime's
+    /// threads, so nothing else waits), and reaps the child.
     async fn kill_and_reap(&mut self) {
+        if let Some(pgid) = self.pgid {
+            let mark = self.mark.clone();
+            let gently = tokio::task::spawn_blocking(move || {
+                crate::child::stop_command_gently(pgid, &mark);
+            });
+            if let Err(e) = gently.await {
+                tracing::warn!(error = %e, "shell: stopping a command gently failed");
+            }
+        }
+        // Whatever is left (and all of it, had the gentle stop failed).
         self.kill();
         if let Err(e) = self.child.wait().await {
             tracing::warn!(error = %e, "shell: reaping a killed command failed");

@@ -5,6 +5,7 @@ mod always_args;
 mod environment;
 mod exec;
 mod git_config;
+mod index_lock;
 pub(crate) mod lex;
 mod live;
 pub mod result_text;
@@ -129,7 +130,8 @@ impl TypedTool for Shell {
             )));
         }
         let (mode, watched) = approve(&args, &cwd, ctx).await?;
-        let outcome = exec::run(exec::ExecRequest {
+        let lock = index_lock::IndexLock::before(&cwd);
+        let ran = exec::run(exec::ExecRequest {
             command: &args.command,
             cwd,
             timeout: Duration::from_millis(timeout_ms),
@@ -141,7 +143,18 @@ impl TypedTool for Shell {
                 .as_ref()
                 .map(|id| live::Live::new(ctx.events.clone(), id.clone())),
         })
-        .await?;
+        .await;
+        let outcome = match ran {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                if stopped(&e)
+                    && let Some(message) = lock.left_behind()
+                {
+                    ctx.events.send(crate::protocol::Event::Warning { message });
+                }
+                return Err(e);
+            }
+        };
         if let Some(key) = watched {
             ctx.approver.ran(&key).await;
         }
@@ -164,6 +177,15 @@ impl TypedTool for Shell {
             // A command that failed is shown and sent as a failure.
             is_error: code != Some(0),
         })
+    }
+}
+
+/// Whether the command was stopped by quire (a timeout, an interrupt).
+fn stopped(e: &ToolError) -> bool {
+    match e {
+        ToolError::Interrupted | ToolError::Timeout(_) => true,
+        ToolError::WithOutput { cause, .. } => stopped(cause),
+        _ => false,
     }
 }
 
