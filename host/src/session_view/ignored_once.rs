@@ -103,6 +103,24 @@ fn small_text(real: &Path) -> Option<String> {
     String::from_utf8(std::fs::read(real).ok()?).ok()
 }
 
+/// Takes `diff` (naming the file `f` of `dir`) back with `git apply -R`;
+/// `None` when it does not take back (`what` names it in the log).
+pub(super) fn take_back(dir: &std::path::Path, diff: &str, what: &str) -> Option<()> {
+    let out = quire::git::Git::new(dir)
+        .args(["apply", "-R", "--whitespace=nowarn", "-"])
+        .input(diff.as_bytes())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        tracing::debug!(
+            stderr = %String::from_utf8_lossy(&out.stderr),
+            "{what} does not take back"
+        );
+        return None;
+    }
+    Some(())
+}
+
 /// What the file `rel` held before the patches `of` (`now`: what it holds
 /// now, `None` when it is gone): `Some(None)` when the first patch made
 /// it; `None` when a diff does not take back.
@@ -120,18 +138,7 @@ fn taken_back(now: Option<&str>, of: &[&Value]) -> Option<Option<String>> {
         }
         for e in of.iter().rev() {
             let diff = of_f(e.get("diff").and_then(Value::as_str)?)?;
-            let out = quire::git::Git::new(&dir)
-                .args(["apply", "-R", "--whitespace=nowarn", "-"])
-                .input(diff.as_bytes())
-                .output()
-                .ok()?;
-            if !out.status.success() {
-                tracing::debug!(
-                    stderr = %String::from_utf8_lossy(&out.stderr),
-                    "/diff: a patch of an ignored file does not take back"
-                );
-                return None;
-            }
+            take_back(&dir, &diff, "/diff: a patch of an ignored file")?;
         }
         match std::fs::read(&copy) {
             Ok(bytes) => Some(Some(String::from_utf8(bytes).ok()?)),

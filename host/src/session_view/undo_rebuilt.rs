@@ -160,18 +160,7 @@ fn taken_back(now: &[u8], diff: &str) -> Option<Vec<u8>> {
     let result = (|| {
         std::fs::create_dir_all(&dir).ok()?;
         std::fs::write(dir.join("f"), now).ok()?;
-        let out = quire::git::Git::new(&dir)
-            .args(["apply", "-R", "--whitespace=nowarn", "-"])
-            .input(diff.as_bytes())
-            .output()
-            .ok()?;
-        if !out.status.success() {
-            tracing::debug!(
-                stderr = %String::from_utf8_lossy(&out.stderr),
-                "/undo: a recorded diff does not take back"
-            );
-            return None;
-        }
+        super::ignored_once::take_back(&dir, &diff, "/undo: a recorded diff")?;
         std::fs::read(dir.join("f")).ok()
     })();
     if let Err(e) = std::fs::remove_dir_all(&dir) {
