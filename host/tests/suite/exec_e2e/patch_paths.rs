@@ -11,8 +11,8 @@ fn patch(body: &str) -> Value {
     json!({"patch": format!("*** Begin Patch\n{body}\n*** End Patch")})
 }
 
-/// The output of each tool call, in order.
-fn outputs(run: &Run) -> Vec<(bool, String)> {
+/// The output of each tool call, in order, and whether it failed.
+pub(super) fn outputs(run: &Run) -> Vec<(bool, String)> {
     run.of_type("tool_completed")
         .into_iter()
         .map(|e| {

@@ -6,26 +6,15 @@
 use serde_json::{Value, json};
 
 use crate::support::model_server::Reply;
-use crate::support::quire::{Run, TestEnv};
+use crate::support::quire::TestEnv;
+
+use super::patch_paths::outputs;
 
 /// A patch of one hunk on f.txt: `context` lines of `x`, then `y`
 /// replaced by `z`.
 fn patch(context: usize) -> Value {
     let hunk = " x\n".repeat(context);
     json!({"patch": format!("*** Begin Patch\n*** Update File: f.txt\n@@\n{hunk}-y\n+z\n*** End Patch")})
-}
-
-/// The output of each tool call, in order, and whether it failed.
-fn outputs(run: &Run) -> Vec<(bool, String)> {
-    run.of_type("tool_completed")
-        .into_iter()
-        .map(|e| {
-            (
-                e["is_error"] == true,
-                e["output"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect()
 }
 
 #[test]

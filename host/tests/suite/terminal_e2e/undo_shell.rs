@@ -196,13 +196,7 @@ fn undo_after_resume_names_shell_changes_git_status_does_not_show() {
     env.server.push_all(ignored_shell_write_and_a_patch());
     let run = env.run(&["exec", "--yolo", "make them"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    env.server.push(Reply::text("understood"));
-    let mut cmd = env.command(&["resume", "last"]);
-    cmd.env("TERM", "dumb");
-    let mut pty = crate::support::pty::Pty::spawn(cmd, 40, 260);
-    pty.wait_text("› ");
-    pty.send("/undo\r");
-    pty.wait_text("undone: p.txt");
+    let mut pty = resume_and_undo(&env);
     pty.wait_text(CLEAN_LINE);
     pty.send("what now?\r");
     pty.wait_text("understood");
@@ -261,13 +255,7 @@ fn undo_after_resume_does_not_name_shell_changes_when_no_command_could_write() {
     env.server.push_all(refused_shell_and_a_patch());
     let run = env.run(&["exec", "--approval", "never", "make them"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    env.server.push(Reply::text("understood"));
-    let mut cmd = env.command(&["resume", "last"]);
-    cmd.env("TERM", "dumb");
-    let mut pty = crate::support::pty::Pty::spawn(cmd, 40, 260);
-    pty.wait_text("› ");
-    pty.send("/undo\r");
-    pty.wait_text("undone: p.txt");
+    let mut pty = resume_and_undo(&env);
     pty.send("what now?\r");
     pty.wait_text("understood");
     assert!(!pty.screen().contains("not reverted"), "{}", pty.screen());
@@ -275,4 +263,17 @@ fn undo_after_resume_does_not_name_shell_changes_when_no_command_could_write() {
     let reqs = env.server.requests();
     let last = &reqs[reqs.len() - 1].raw_body;
     assert!(last.contains(BACK_NOTE), "{last}");
+}
+
+/// `quire resume last` in the line mode, then `/undo`, waiting for
+/// p.txt to be undone (the model's next answer: "understood").
+fn resume_and_undo(env: &TestEnv) -> crate::support::pty::Pty {
+    env.server.push(Reply::text("understood"));
+    let mut cmd = env.command(&["resume", "last"]);
+    cmd.env("TERM", "dumb");
+    let mut pty = crate::support::pty::Pty::spawn(cmd, 40, 260);
+    pty.wait_text("› ");
+    pty.send("/undo\r");
+    pty.wait_text("undone: p.txt");
+    pty
 }
